@@ -1,0 +1,3 @@
+from ccme_crawler.cli import main
+
+main()

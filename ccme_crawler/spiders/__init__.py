@@ -1,0 +1,1 @@
+"""Spiders: navigation only. They yield raw pages; pipelines extract."""

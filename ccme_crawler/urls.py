@@ -1,0 +1,118 @@
+"""URL rules of the CCME site: canonical article URLs, category paths, mirror hosts.
+
+Records are keyed by the article's canonical URL on the site's own origin
+(``https://www.ccme.org.ma``) whatever host served it, so that a crawl of a local mirror and a
+crawl of the live site name the same article the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+SITE_ORIGIN = "https://www.ccme.org.ma"
+SITE_HOSTS = frozenset({"www.ccme.org.ma", "ccme.org.ma"})
+
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "/category/archives-du-ccme/activites/",
+    "/category/archives-du-ccme/medias-et-migration/",
+    "/category/archives-du-ccme/actualites-archives-du-ccme/",
+)
+
+# Query parameters that never change the content of a WordPress post page.
+_IGNORED_PARAMS = re.compile(
+    r"^(amp|utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|ref|replytocom|"
+    r"share|s_cid|_ga|yclid|noamp)$",
+    re.IGNORECASE,
+)
+# Characters that broken links on the site leave stuck to the end of a URL path.
+_TRAILING_JUNK = "«»\"'“”‘’<>.,;:!)]}\u00a0 \t"
+_PAGE_SUFFIX = re.compile(r"/page/(\d+)/?$")
+
+
+def _strip_junk(text: str) -> str:
+    # "/slug/«", "/slug/%C2%AB" and "/slug«" all name "/slug/".
+    return unquote(text).rstrip(_TRAILING_JUNK)
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def is_site_url(url: str, crawl_origin: str | None = None) -> bool:
+    """True for URLs on the CCME hosts or on the host being crawled (a mirror)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return False
+    host = (parts.hostname or "").lower()
+    if host in SITE_HOSTS:
+        return True
+    return crawl_origin is not None and origin_of(url).lower() == crawl_origin.lower()
+
+
+def canonical_path(url: str) -> str:
+    """The normalized path (and meaningful query) of a site URL, without origin or fragment."""
+    parts = urlsplit(url.strip())
+    path = _strip_junk(parts.path) or "/"
+    path = re.sub(r"/{2,}", "/", path)
+    if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"  # WordPress permalinks end with a slash
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [(k, _strip_junk(v)) for k, v in query if not _IGNORED_PARAMS.match(k)]
+    encoded_path = quote(path, safe="/%:@!$&'()*+,;=-._~")
+    return encoded_path + ("?" + urlencode(sorted(query)) if query else "")
+
+
+def canonical_article_url(url: str) -> str:
+    """The record key of an article: its normalized path on the site's canonical origin."""
+    return SITE_ORIGIN + canonical_path(url)
+
+
+def to_crawl_url(url: str, crawl_origin: str) -> str:
+    """Put a site URL (canonical or as linked) on the host being crawled."""
+    return crawl_origin.rstrip("/") + canonical_path(url)
+
+
+def category_path(path_or_url: str) -> str:
+    """Normalize a category given as a path or full URL to its path, e.g. ``/category/x/``."""
+    text = path_or_url.strip()
+    if not text:
+        raise ValueError("empty category")
+    if "://" in text:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"not an http(s) URL: {path_or_url!r}")
+        text = parts.path
+    if not text.startswith("/"):
+        text = "/" + text
+    path = canonical_path(text).split("?", 1)[0]
+    path = _PAGE_SUFFIX.sub("/", path)
+    if "/category/" not in path:
+        raise ValueError(f"not a category path (expected …/category/…/): {path_or_url!r}")
+    return path
+
+
+def listing_page_url(crawl_origin: str, category: str, page: int) -> str:
+    """URL of page ``page`` (1-based) of a category listing on the crawl host."""
+    base = crawl_origin.rstrip("/") + category
+    return base if page <= 1 else f"{base}page/{page}/"
+
+
+def page_number_of(url: str) -> int:
+    """Page number of a listing URL (1 when it has no ``/page/N/``)."""
+    match = _PAGE_SUFFIX.search(urlsplit(url).path)
+    return int(match.group(1)) if match else 1
+
+
+def absolute(base: str, href: str) -> str:
+    return urljoin(base, href.strip())
+
+
+def normalize_base_url(base_url: str) -> str:
+    """Validate a ``--base-url`` and return its origin (scheme://host[:port])."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {base_url!r}")
+    return urlunsplit((parts.scheme, parts.netloc, "", "", "")).rstrip("/")
