@@ -1,0 +1,258 @@
+"""The ``ccme-crawler`` command: a thin click group. Each command parses, calls, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+import click
+
+from ccme_crawler import __version__
+from ccme_crawler.locking import LockHeld
+from ccme_crawler.runner import (
+    EXIT_LOCKED,
+    LOCAL_MIRROR_SETTINGS,
+    CrawlOptions,
+    CrawlSummary,
+    UsageError,
+    parse_setting_overrides,
+    run_crawl,
+)
+from ccme_crawler.storage import Storage, StorageError
+from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN
+
+DEFAULT_DB = Path("data/ccme.sqlite")
+
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_DB,
+    show_default=True,
+    help="SQLite database file.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ccme-crawler")
+def main() -> None:
+    """Archival crawler for the CCME website (www.ccme.org.ma)."""
+
+
+def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, sort_keys=True))
+        return
+    c = summary.counts
+    lines = [
+        f"Run {summary.run_id}: {summary.status} ({summary.finish_reason}) "
+        f"in {summary.elapsed_seconds:.1f}s",
+        f"  pages fetched      {c['pages_fetched']} ({c['listing_pages']} listing pages)",
+        f"  articles new       {c['articles_new']}",
+        f"  articles updated   {c['articles_updated']}",
+        f"  articles unchanged {c['articles_unchanged'] + c['articles_not_modified']}",
+        f"  failures           {c['failures']}"
+        + (
+            " (" + ", ".join(f"{k}: {v}" for k, v in sorted(summary.failures_by_reason.items())) + ")"
+            if summary.failures_by_reason
+            else ""
+        ),
+        f"  fallback extractions {c['fallback_extractions']}, unreadable dates "
+        f"{c['dates_unreadable']}, empty bodies {c['empty_bodies']}",
+        f"  database           {summary.db_path}",
+    ]
+    for warning in summary.warnings:
+        lines.append(f"  warning: {warning}")
+    click.echo("\n".join(lines))
+
+
+@main.command()
+@db_option
+@click.option(
+    "--base-url",
+    default=SITE_ORIGIN,
+    show_default=True,
+    help="Site to crawl; the category paths are put on this host (e.g. a local mirror).",
+)
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    metavar="PATH_OR_URL",
+    help="Category to walk (repeatable). Default: the three 'Archives du CCME' categories.",
+)
+@click.option("--full", is_flag=True, help="Walk every listing page and re-fetch every article.")
+@click.option("--since", metavar="DATE", help="Stop at articles published before DATE (YYYY-MM-DD).")
+@click.option("--recheck", is_flag=True, help="Re-fetch stored articles with conditional requests.")
+@click.option("--recheck-since", metavar="DATE", help="With --recheck: only articles published since DATE.")
+@click.option("--lookahead", type=click.IntRange(1, 100), help="Refresh: listing pages with nothing new before stopping (default 1).")
+@click.option("--warc", "warc_dir", type=click.Path(file_okay=False, path_type=Path), help="Write every HTTP exchange to WARC files in this folder.")
+@click.option("--no-warc", is_flag=True, help="Do not write WARC files (default for the live site is data/warc).")
+@click.option("--sample", is_flag=True, help="Crawl the bundled sample of the site, served on 127.0.0.1 (no network).")
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting, as `scrapy crawl -s`.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the crawl log (INFO) to this file.")
+@click.option("-v", "--verbose", is_flag=True, help="Log at INFO level on stderr.")
+@click.option("--progress/--no-progress", default=None, help="Progress line (default: only on a terminal).")
+def crawl(
+    db_path: Path,
+    base_url: str,
+    categories: tuple[str, ...],
+    full: bool,
+    since: str | None,
+    recheck: bool,
+    recheck_since: str | None,
+    lookahead: int | None,
+    warc_dir: Path | None,
+    no_warc: bool,
+    sample: bool,
+    settings: tuple[str, ...],
+    as_json: bool,
+    log_file: Path | None,
+    verbose: bool,
+    progress: bool | None,
+) -> None:
+    """Crawl the archive into the database and print a summary.
+
+    On a database that already holds articles this refreshes: each category is walked from its
+    first listing page until a page holds nothing new. Exit status: 0 done, 1 failures over the
+    threshold, 2 usage error, 3 site down, 4 rate-limited, 75 another run holds the lock,
+    130 interrupted.
+    """
+    try:
+        overrides = parse_setting_overrides(list(settings))
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    if warc_dir is not None and no_warc:
+        raise click.UsageError("--warc and --no-warc contradict each other")
+    server = None
+    if sample:
+        from ccme_crawler.mirror import MirrorServer, sample_site
+
+        server = MirrorServer(sample_site()).start()
+        base_url = server.base_url
+        overrides = {**LOCAL_MIRROR_SETTINGS, **overrides}
+        click.echo(f"Serving the bundled sample at {base_url}", err=True)
+    if warc_dir is None and not no_warc and base_url.rstrip("/") == SITE_ORIGIN:
+        warc_dir = db_path.parent / "warc"
+    options = CrawlOptions(
+        db_path=db_path,
+        base_url=base_url,
+        categories=list(categories) or list(DEFAULT_CATEGORIES),
+        mode="full" if full else "auto",
+        since=since,
+        recheck=recheck,
+        recheck_since=recheck_since,
+        lookahead=lookahead,
+        warc_dir=warc_dir,
+        overrides=overrides,
+        log_file=log_file,
+        log_level="INFO" if verbose else "WARNING",
+        progress={True: "on", False: "off", None: "auto"}[progress],
+    )
+    try:
+        summary = run_crawl(options)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        if server is not None:
+            server.stop()
+    _print_summary(summary, as_json)
+    sys.exit(summary.exit_code)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", help="URL the page was fetched from (default: its canonical link).")
+def extract(file: Path, url: str | None) -> None:
+    """Print the JSON record the pipelines would store for one saved article page."""
+    from ccme_crawler.extraction import extract_article
+    from ccme_crawler.items import RawPage
+    from ccme_crawler.pipelines import article_record_from_page
+    from ccme_crawler.storage import record_row
+    from ccme_crawler.urls import canonical_article_url
+
+    body = file.read_bytes()
+    if url is None:
+        url = extract_article(body, "").canonical_url or file.resolve().as_uri()
+    key = canonical_article_url(url) if url.startswith("http") else url
+    page = RawPage(
+        url=key,
+        fetched_url=url,
+        final_url=url,
+        status=200,
+        headers={},
+        body=body,
+        encoding=None,
+        fetched_at="",
+    )
+    result = article_record_from_page(page)
+    if not hasattr(result, "article"):
+        raise click.ClickException(f"{file}: not an article ({asdict(result)['reason']})")
+    click.echo(json.dumps(record_row(result), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats(db_path: Path, as_json: bool) -> None:
+    """Articles by category, language, year and source; the last runs."""
+    try:
+        with Storage.open(db_path, readonly=True) as storage:
+            data = storage.stats()
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{data['articles']} articles in {db_path}")
+    for title, key, label in (
+        ("By category", "by_category", "category"),
+        ("By language", "by_language", "language"),
+        ("By year", "by_year", "year"),
+        ("By source (top 20)", "by_source", "source"),
+    ):
+        click.echo(f"\n{title}:")
+        for row in data[key]:
+            click.echo(f"  {row['articles']:>7}  {row[label]}")
+    click.echo("\nLast runs:")
+    for run in data["runs"]:
+        click.echo(
+            f"  #{run['id']} {run['mode']:<8} {run['status']:<11} {run['started_at']} "
+            f"pages={run['pages_fetched']} new={run['articles_new']} "
+            f"updated={run['articles_updated']} failures={run['failures']}"
+        )
+    if data["unresolved_failures"]:
+        click.echo(f"\n{data['unresolved_failures']} pages failed and are not stored yet.")
+
+
+@main.command("serve-sample")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--articles", type=click.IntRange(1, 1_000_000), help="Serve a generated mirror of N articles instead of the sample.")
+def serve_sample(port: int, articles: int | None) -> None:
+    """Serve the bundled sample (or a generated mirror) on 127.0.0.1 until interrupted."""
+    from ccme_crawler.mirror import MirrorServer, generate_site, sample_site
+
+    site = generate_site(articles) if articles else sample_site()
+    server = MirrorServer(site, port=port).start()
+    click.echo(f"Serving on {server.base_url} (Ctrl-C to stop)")
+    try:
+        import time
+
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

@@ -1,0 +1,555 @@
+"""Article pages → :class:`ExtractedArticle`: one lxml parse, then field by field.
+
+Extraction order per field (first hit wins) is documented in ``docs/extraction.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from ..items import ExtractedArticle
+from .dates import normalize_iso_datetime, parse_date_text
+from .fallback import METHOD as FALLBACK_METHOD
+from .fallback import fallback_blocks
+from .language import detect_language
+from .sources import split_closing_lines
+from .text import clean_text, decode_html, nfc, normalize_block, normalize_inline
+
+TITLE_MAX = 1000
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+# Yoast writes "<post title> - CCME | <tagline>" into <title> and og:title.
+_SITE_SUFFIX = re.compile(r"\s+[-–—|]\s+CCME(?:\s*[|:–-].*)?$", re.DOTALL)
+_SHORTLINK_ID = re.compile(r"[?&]p=(\d+)")
+_POSTID_CLASS = re.compile(r"(?:^|\s)postid-(\d+)(?:\s|$)")
+_POST_ID = re.compile(r"^post-(\d+)$")
+_BR = "\x00"  # stands for <br> while a block is collected (NUL never survives clean_text)
+
+_ARTICLE_TYPES = frozenset(
+    {"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle"}
+)
+
+# Elements whose content is never article text.
+_SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "video",
+        "audio",
+        "object",
+        "embed",
+        "figcaption",
+        "form",
+        "button",
+        "svg",
+        "canvas",
+        "template",
+        "select",
+        "textarea",
+        "input",
+        "map",
+        "source",
+        "track",
+        "head",
+        "title",
+        "link",
+        "meta",
+        "img",
+        "picture",
+    ]
+)
+# Elements that start and end a block of text.
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "figure",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "main",
+        "address",
+        "hr",
+        "center",
+        "details",
+        "summary",
+    ]
+)
+# Blocks inside these are content, but never the article's closing "Source :" line.
+_NESTED_TAGS = frozenset(["blockquote", "table", "figure", "ul", "ol", "li", "dl", "aside"])
+# Theme and plugin chrome that can sit inside the content wrapper.
+_CHROME_CLASSES = frozenset(
+    {
+        "post-share",
+        "post-share-float",
+        "post-share-b",
+        "related-posts",
+        "wp-caption-text",
+        "sharedaddy",
+        "jp-relatedposts",
+        "addtoany_share_save_container",
+        "a2a_kit",
+        "a-wrap",
+        "adsbygoogle",
+        "code-block",
+        "wp-block-embed",
+        "screen-reader-text",
+        "visuallyhidden",
+        "post-tags",
+        "more-link",
+        "read-more-link",
+        "author-box",
+        "navigation",
+    }
+)
+_CHROME_PREFIXES = ("post-share", "share-", "sharedaddy", "jp-relatedposts", "ad-slot")
+
+_CONTENT_XPATH = etree.XPath(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post-content ')"
+    " and contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]"
+)
+_HEADER_XPATH = etree.XPath(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' the-post-header ')]"
+)
+_HAS_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+_H_TITLE = etree.XPath(f".//h1[{_HAS_CLASS.format('post-title')}]")
+_H_TIME = etree.XPath(
+    f".//*[{_HAS_CLASS.format('date')}]//time[{_HAS_CLASS.format('post-date')}] | "
+    f".//time[{_HAS_CLASS.format('post-date')}]"
+)
+_H_DATE_TEXT = etree.XPath(
+    f".//*[{_HAS_CLASS.format('meta-item')} and {_HAS_CLASS.format('date')}]"
+)
+_H_CATEGORY = etree.XPath(
+    f".//*[{_HAS_CLASS.format('post-cat')}]//a[{_HAS_CLASS.format('category')}]"
+)
+# Visible dates of other layouts (old Joomla/K2 items, generic WordPress themes), article only.
+_OTHER_DATE = etree.XPath(
+    f"//*[{_HAS_CLASS.format('itemDateCreated')}] | //*[{_HAS_CLASS.format('itemHeader')}]//time"
+    f" | //*[{_HAS_CLASS.format('article-info')}]//*[{_HAS_CLASS.format('published')}]"
+    f" | //*[{_HAS_CLASS.format('entry-header')}]//time"
+)
+_OTHER_TITLE = etree.XPath(
+    f"//*[{_HAS_CLASS.format('itemTitle')}] | //*[{_HAS_CLASS.format('entry-title')}]"
+    f" | //*[{_HAS_CLASS.format('contentheading')}]"
+)
+_OTHER_CATEGORY = etree.XPath(f"//*[{_HAS_CLASS.format('itemCategory')}]//a")
+_BREADCRUMB = etree.XPath(
+    "//nav[@id='breadcrumb']//*[contains(concat(' ', normalize-space(@class), ' '), ' inner ')]"
+    "/span[not(contains(concat(' ', normalize-space(@class), ' '), ' delim '))]"
+)
+_JSON_LD = etree.XPath("//script[@type='application/ld+json']")
+_META = etree.XPath("//meta[@property=$name or @name=$name]/@content")
+_CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
+_SHORTLINK = etree.XPath("//link[@rel='shortlink']/@href")
+_ARTICLE_ID = etree.XPath("//article[starts-with(@id, 'post-')]/@id")
+_BODY = etree.XPath("//body")
+_TITLE_TAG = etree.XPath("//title")
+
+
+def _classes(el: etree._Element) -> set[str]:
+    value = el.get("class")
+    return set(value.split()) if value else set()
+
+
+def _is_chrome(el: etree._Element) -> bool:
+    classes = _classes(el)
+    if not classes:
+        return False
+    if classes & _CHROME_CLASSES:
+        return True
+    return any(c.startswith(_CHROME_PREFIXES) for c in classes)
+
+
+class _BlockCollector:
+    """Walks a content element once, emitting (text, eligible-for-closing-line) blocks."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[str, bool]] = []
+        self._buffer: list[str] = []
+
+    def _flush(self, nested: bool) -> None:
+        if not self._buffer:
+            return
+        # Source newlines are just whitespace; only <br> (and newlines inside <pre>) break lines.
+        joined = "".join(self._buffer).replace("\n", " ").replace(_BR, "\n")
+        text = normalize_block(clean_text(joined))
+        self._buffer = []
+        if text:
+            self.blocks.append((text, not nested))
+
+    def _add(self, text: str, pre: bool) -> None:
+        self._buffer.append(text.replace("\n", _BR) if pre else text)
+
+    def walk_children(self, el: etree._Element, nested: bool, pre: bool) -> None:
+        if el.text:
+            self._add(el.text, pre)
+        for child in el:
+            self._walk(child, nested, pre)
+            if child.tail:
+                self._add(child.tail, pre)
+
+    def _walk(self, el: etree._Element, nested: bool, pre: bool) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):  # comments and processing instructions
+            return
+        tag = tag.lower()
+        if tag in _SKIP_TAGS or _is_chrome(el):
+            return
+        if tag == "br":
+            self._buffer.append(_BR)
+            return
+        if tag in _BLOCK_TAGS:
+            self._flush(nested)
+            inner = nested or tag in _NESTED_TAGS
+            self.walk_children(el, inner, pre or tag == "pre")
+            self._flush(inner)
+        else:
+            self.walk_children(el, nested, pre)
+
+    def finish(self) -> list[tuple[str, bool]]:
+        self._flush(False)
+        return self.blocks
+
+
+def content_blocks(content: etree._Element) -> list[tuple[str, bool]]:
+    collector = _BlockCollector()
+    collector.walk_children(content, False, False)
+    return collector.finish()
+
+
+def _text_of(el: etree._Element) -> str:
+    return normalize_inline("".join(el.itertext()))
+
+
+def _first(values: list[Any]) -> str | None:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _strip_suffix(title: str | None) -> str | None:
+    if not title:
+        return None
+    return _SITE_SUFFIX.sub("", title).strip() or None
+
+
+def _json_ld_nodes(tree: etree._Element) -> Iterator[dict[str, Any]]:
+    for script in _JSON_LD(tree):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, TypeError, RecursionError):
+            continue
+        stack: list[Any] = [data]
+        while stack:
+            node = stack.pop(0)
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                if "@graph" in node:
+                    stack.extend(node["@graph"] if isinstance(node["@graph"], list) else [])
+                yield node
+
+
+def _json_ld_article(tree: etree._Element) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The Article node of the JSON-LD (or {}) and all nodes by @id (to resolve the author)."""
+    article: dict[str, Any] = {}
+    by_id: dict[str, dict[str, Any]] = {}
+    for node in _json_ld_nodes(tree):
+        node_id = node.get("@id")
+        if isinstance(node_id, str):
+            by_id[node_id] = node
+        types = node.get("@type")
+        types = types if isinstance(types, list) else [types]
+        if not article and any(t in _ARTICLE_TYPES for t in types if isinstance(t, str)):
+            article = node
+    return article, by_id
+
+
+def _ld_str(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str) and value.strip():
+        return normalize_inline(value)
+    return None
+
+
+def _ld_author(article: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> str | None:
+    author = article.get("author")
+    if isinstance(author, list):
+        author = author[0] if author else None
+    if isinstance(author, str):
+        return normalize_inline(author) or None
+    if isinstance(author, dict):
+        name = author.get("name")
+        if name is None and isinstance(author.get("@id"), str):
+            name = by_id.get(author["@id"], {}).get("name")
+        return _ld_str(name)
+    return None
+
+
+def _parse(text: str) -> tuple[etree._Element, bool]:
+    """Parse once; (tree, malformed). lxml recovers from anything, errors are only reported."""
+    parser = lxml_html.HTMLParser(recover=True, remove_comments=False)
+    try:
+        tree = etree.fromstring(_XML_DECL.sub("", text, count=1), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        tree = None
+    if tree is None:
+        return lxml_html.document_fromstring("<html><body></body></html>"), bool(text.strip())
+    malformed = any(e.level >= 2 for e in parser.error_log)  # level 2 = ERROR, 3 = FATAL
+    return tree, malformed
+
+
+def _meta(tree: etree._Element, name: str) -> str | None:
+    return _first(_META(tree, name=name))
+
+
+def _post_id(tree: etree._Element) -> int | None:
+    for value in _ARTICLE_ID(tree):
+        match = _POST_ID.match(value.strip())
+        if match:
+            return int(match.group(1))
+    body = _BODY(tree)
+    if body:
+        match = _POSTID_CLASS.search(body[0].get("class") or "")
+        if match:
+            return int(match.group(1))
+    for href in _SHORTLINK(tree):
+        match = _SHORTLINK_ID.search(href)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _visible_date_element(header: etree._Element | None, tree: etree._Element) -> str | None:
+    """Visible date text of the post header only (never sidebar, related posts or footer)."""
+    candidates: list[etree._Element] = []
+    if header is not None:
+        candidates = _H_DATE_TEXT(header) or _H_TIME(header)
+    if not candidates:
+        candidates = _OTHER_DATE(tree)
+    for el in candidates:
+        text = _text_of(el)
+        if text:
+            return text
+    return None
+
+
+def extract_article(
+    html: str | bytes, url: str, *, encoding: str | None = None
+) -> ExtractedArticle:
+    """Read one article page. Never raises: problems are reported in ``flags``."""
+    try:
+        return _extract(html, url, encoding)
+    except Exception:  # last-resort guard: a page must never take the pipeline down
+        return ExtractedArticle(url=url, flags=["extraction_error"])
+
+
+def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArticle:
+    text, flags = decode_html(html if isinstance(html, str | bytes) else b"", encoding)
+    article = ExtractedArticle(url=url, flags=flags)
+    tree, malformed = _parse(clean_text(text))
+    if malformed:
+        flags.append("malformed_html")
+
+    headers = _HEADER_XPATH(tree)
+    header = headers[0] if headers else None
+    ld, ld_by_id = _json_ld_article(tree)
+
+    # Title.
+    title: str | None = None
+    if header is not None:
+        title = _first([_text_of(h) for h in _H_TITLE(header)])
+    title = (
+        title
+        or _strip_suffix(
+            _meta(tree, "og:title") and normalize_inline(_meta(tree, "og:title") or "")
+        )
+        or _strip_suffix(_first([_text_of(t) for t in _TITLE_TAG(tree)]))
+        or _ld_str(ld.get("headline"))
+        or _first([_text_of(t) for t in _OTHER_TITLE(tree)])
+    )
+    if title and len(title) > TITLE_MAX:
+        title = title[:TITLE_MAX]
+        flags.append("title_truncated")
+    article.title = nfc(title) if title else None
+
+    # Publication date: machine-readable first, then the header's visible text.
+    raw_attr: str | None = None
+    if header is not None:
+        raw_attr = _first([t.get("datetime") for t in _H_TIME(header)])
+    for candidate in (
+        raw_attr,
+        _meta(tree, "article:published_time"),
+        _ld_str(ld.get("datePublished")),
+    ):
+        value = normalize_iso_datetime(candidate)
+        if value is not None:
+            article.published_at, article.published_raw = value, candidate
+            break
+    if article.published_at is None:
+        visible = _visible_date_element(header, tree)
+        if visible is None:
+            flags.append("no_date")
+        else:
+            article.published_raw = visible
+            article.published_at = parse_date_text(visible, None)
+            if article.published_at is None:
+                flags.append("date_unreadable")
+    article.modified_at = normalize_iso_datetime(
+        _meta(tree, "article:modified_time") or _ld_str(ld.get("dateModified"))
+    )
+
+    # Breadcrumb and category.
+    article.breadcrumb = [t for t in (_text_of(span) for span in _BREADCRUMB(tree)) if t]
+    category_link = None
+    if header is not None:
+        links = _H_CATEGORY(header)
+        category_link = links[0] if links else None
+    if category_link is None:
+        other = _OTHER_CATEGORY(tree)
+        category_link = other[0] if other else None
+    if category_link is not None and _text_of(category_link):
+        article.category = _text_of(category_link)
+        article.category_url = (category_link.get("href") or "").strip() or None
+    elif len(article.breadcrumb) > 1:
+        article.category = article.breadcrumb[-1]
+        links = _BREADCRUMB(tree)[-1].xpath(".//a/@href")
+        article.category_url = links[0].strip() if links else None
+    else:
+        article.category = _ld_str(ld.get("articleSection"))
+
+    # Body, closing source/date lines.
+    contents = _CONTENT_XPATH(tree)
+    if contents:
+        blocks = content_blocks(contents[0])
+    else:
+        article.extraction_method = FALLBACK_METHOD
+        flags.append("fallback")
+        blocks = [(normalize_block(clean_text(b)), True) for b in fallback_blocks(tree)]
+        blocks = [(t, e) for t, e in blocks if t]
+    texts, source, source_date, source_date_raw = split_closing_lines(blocks)
+    article.body = nfc("\n\n".join(texts))
+    article.source = nfc(normalize_inline(source)) if source else None
+    article.source_date, article.source_date_raw = source_date, source_date_raw
+    article.word_count = len(article.body.split())
+    if not article.body:
+        flags.append("empty_body")
+
+    # Language: declared, checked against the text.
+    root = tree.getroottree().getroot()
+    language, mismatch = detect_language(
+        root.get("lang"), _meta(tree, "og:locale"), f"{article.title or ''}\n{article.body}"
+    )
+    article.language = language
+    if mismatch:
+        flags.append("language_mismatch")
+
+    article.post_id = _post_id(tree)
+    article.author = _meta(tree, "author") or _ld_author(ld, ld_by_id)
+    article.author = normalize_inline(article.author) if article.author else None
+    article.canonical_url = _first(_CANONICAL(tree))
+    return article
+
+
+_SOFT_404_TITLES = re.compile(
+    r"^\s*(page not found|page introuvable|page non trouvée|nothing found|404\b|"
+    r"الصفحة غير موجودة|لم يتم العثور)",
+    re.IGNORECASE,
+)
+_HAS_VISIBLE_TEXT = etree.XPath(
+    "boolean(//body//text()[normalize-space()"
+    " and not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)])"
+)
+_SOFT_404_HEADINGS = etree.XPath(
+    f"//h1[{_HAS_CLASS.format('page-title')} or {_HAS_CLASS.format('post-title')}]"
+    f" | //*[{_HAS_CLASS.format('error-404')} or {_HAS_CLASS.format('not-found')}]//h1"
+)
+
+
+def is_soft_404(html: str | bytes) -> bool:
+    """True for WordPress "not found" pages served with status 200, and for empty pages."""
+    try:
+        text, _ = decode_html(html if isinstance(html, str | bytes) else b"")
+        text = clean_text(text)
+        if not text.strip():
+            return True
+        tree, _ = _parse(text)
+        bodies = _BODY(tree)
+        if not bodies:
+            return True
+        if "error404" in _classes(bodies[0]):
+            return True
+        for heading in _SOFT_404_HEADINGS(tree):
+            if _SOFT_404_TITLES.match(_text_of(heading)):
+                return True
+        titles = _TITLE_TAG(tree)
+        if titles and _SOFT_404_TITLES.match(_text_of(titles[0])):
+            return True
+        return not _HAS_VISIBLE_TEXT(tree)
+    except Exception:  # a page we cannot even read is not a page worth storing
+        return True
+
+
+_HASH_FIELDS = (
+    "title",
+    "published_at",
+    "language",
+    "category",
+    "body",
+    "source",
+    "source_date",
+    "author",
+    "modified_at",
+)
+
+
+def content_hash(article: ExtractedArticle) -> str:
+    """sha256 over the stored fields, normalized so that only a real change changes the hash."""
+    payload: dict[str, str | None] = {}
+    for name in _HASH_FIELDS:
+        value = getattr(article, name)
+        if isinstance(value, str):
+            value = (
+                nfc(normalize_block(clean_text(value)))
+                if name == "body"
+                else nfc(normalize_inline(value))
+            )
+        payload[name] = value or None
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()

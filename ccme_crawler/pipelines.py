@@ -1,0 +1,133 @@
+"""Item pipelines, one job each: extract → validate → de-duplicate → store.
+
+``RawPage`` items become ``ArticleRecord`` (or a ``PageFailure`` when the page is not an article);
+``ListingEntry`` and ``PageFailure`` items pass through to storage untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from ccme_crawler.extensions import crawl_state
+from ccme_crawler.extraction import content_hash, extract_article, is_soft_404, normalize_source
+from ccme_crawler.items import ArticleRecord, ListingEntry, PageFailure, RawPage
+
+
+def article_record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
+    """Extract one fetched page into the record storage writes, or say why it is not one.
+
+    The crawl and ``reextract`` both go through here, so that re-extracting a WARC gives the
+    same rows as the crawl that wrote it.
+    """
+    if page.status != 200:
+        return PageFailure(page.url, f"http_{page.status}", "", page.status, "article", page.fetched_at)
+    if is_soft_404(page.body):
+        return PageFailure(
+            page.url,
+            "soft_404",
+            f"{page.final_url} answered 200 with a 'not found' page",
+            page.status,
+            "article",
+            page.fetched_at,
+        )
+    article = extract_article(page.body, page.url, encoding=page.encoding)
+    return ArticleRecord(
+        article=article,
+        content_hash=content_hash(article),
+        source_canonical=normalize_source(article.source),
+        listing_category=page.listing_category,
+        fetched_url=page.fetched_url,
+        final_url=page.final_url,
+        http_status=page.status,
+        etag=page.headers.get("etag"),
+        last_modified=page.headers.get("last-modified"),
+        fetched_at=page.fetched_at,
+        warc=page.warc,
+    )
+
+
+class _CrawlerPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        return cls(crawler)
+
+
+class ExtractArticlePipeline(_CrawlerPipeline):
+    """Turns a fetched page into an article record with the pure extraction functions."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, RawPage):
+            return item
+        result = article_record_from_page(item)
+        if isinstance(result, PageFailure):
+            self.stats.inc_value("ccme/failures")
+            self.stats.inc_value(f"ccme/failures/{result.reason}")
+            return result
+        self.stats.inc_value("ccme/extraction/articles")
+        self.stats.inc_value(f"ccme/extraction/method/{result.article.extraction_method}")
+        if result.article.extraction_method != "template":
+            self.stats.inc_value("ccme/extraction/fallback")
+        for flag in result.article.flags:
+            self.stats.inc_value(f"ccme/extraction/{flag}")
+        return result
+
+
+class ValidateArticlePipeline(_CrawlerPipeline):
+    """Refuses records that are not articles: no title and no text means nothing was found."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleRecord):
+            return item
+        article = item.article
+        if not article.title and not article.body:
+            self.stats.inc_value("ccme/failures")
+            self.stats.inc_value("ccme/failures/no_content")
+            return PageFailure(
+                article.url,
+                "no_content",
+                "no title and no text found on the page",
+                item.http_status,
+                "article",
+                item.fetched_at,
+            )
+        return item
+
+
+class DeduplicateArticlePipeline(_CrawlerPipeline):
+    """Drops a second record of the same article in one run (two links redirecting to one page)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.seen: set[str] = set()
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleRecord):
+            return item
+        if item.article.url in self.seen:
+            self.stats.inc_value("ccme/duplicates")
+            raise DropItem(f"duplicate of {item.article.url} already stored in this run")
+        self.seen.add(item.article.url)
+        return item
+
+
+class StoreArticlePipeline(_CrawlerPipeline):
+    """Writes records, listing entries and failures to SQLite, one transaction each."""
+
+    def process_item(self, item: Any) -> Any:
+        state = crawl_state(self.crawler)
+        if isinstance(item, ArticleRecord):
+            result = state.storage.upsert_article(item, state.run_id)
+            self.stats.inc_value(f"ccme/articles/{result.outcome}")
+        elif isinstance(item, ListingEntry):
+            state.storage.record_listing_entry(item)
+        elif isinstance(item, PageFailure):
+            state.storage.record_failure(item, state.run_id)
+        return item

@@ -1,0 +1,68 @@
+"""Scrapy settings of ccme-crawler: polite defaults for the live site.
+
+Tests and the bundled sample override these explicitly (see ``runner.LOCAL_MIRROR_SETTINGS``).
+"""
+
+from ccme_crawler import __version__
+
+BOT_NAME = "ccme_crawler"
+SPIDER_MODULES = ["ccme_crawler.spiders"]
+NEWSPIDER_MODULE = "ccme_crawler.spiders"
+
+USER_AGENT = (
+    f"ccme-crawler/{__version__} (archival crawler; +https://github.com/ccme-crawler/ccme-crawler)"
+)
+
+# Politeness towards the live site.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 4
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# A page larger than this is not an article: recorded as too large, memory stays bounded.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+    "Accept-Language": "fr,ar;q=0.8,en;q=0.6",
+}
+
+ITEM_PIPELINES = {
+    "ccme_crawler.pipelines.ExtractArticlePipeline": 100,
+    "ccme_crawler.pipelines.ValidateArticlePipeline": 200,
+    "ccme_crawler.pipelines.DeduplicateArticlePipeline": 300,
+    "ccme_crawler.pipelines.StoreArticlePipeline": 900,
+}
+
+EXTENSIONS = {
+    "ccme_crawler.extensions.CrawlRunExtension": 100,
+}
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# ccme-crawler's own settings.
+CCME_DB_PATH = "data/ccme.sqlite"
+CCME_BASE_URL = "https://www.ccme.org.ma"
+# "sequential" follows "next" links one page at a time (polite); "parallel" schedules every listing
+# page at once from the last page number (fast on a local mirror). Refresh walks are sequential.
+CCME_PAGINATION = "sequential"
+# A refresh stops walking a category after this many consecutive listing pages with nothing new.
+CCME_REFRESH_LOOKAHEAD = 1
+# Safety cap on listing pages per category (endless pagination).
+CCME_MAX_LISTING_PAGES = 5000
+# Exit status 1 when failures exceed this share of pages fetched (and at least one failure).
+CCME_FAILURE_THRESHOLD = 0.0

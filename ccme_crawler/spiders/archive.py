@@ -1,0 +1,330 @@
+"""The archive spider: walks category listings and yields every article page it links to.
+
+Navigation only: it decides which listing and article pages to fetch and yields ``RawPage``,
+``ListingEntry`` and ``PageFailure`` items; extraction and storage happen in the pipelines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from ccme_crawler.extensions import CrawlState, crawl_state
+from ccme_crawler.extraction.listing import extract_listing
+from ccme_crawler.items import ListingEntry, PageFailure, RawPage
+from ccme_crawler.urls import (
+    DEFAULT_CATEGORIES,
+    canonical_article_url,
+    category_path,
+    is_site_url,
+    listing_page_url,
+    normalize_base_url,
+    to_crawl_url,
+)
+
+# Consecutive listing pages that bring nothing not already seen in this run before a walk is
+# taken to be endless pagination.
+_ENDLESS_PAGES = 3
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
+    """A short reason, the HTTP status if any, and a detail line for a failed request."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return f"http_{status}", status, f"HTTP {status}"
+    name = type(exc).__name__
+    detail = str(exc)[:500] or name
+    mapping = {
+        "TimeoutError": "timeout",
+        "TCPTimedOutError": "timeout",
+        "ConnectionRefusedError": "connection_refused",
+        "ConnectionLost": "connection_lost",
+        "ConnectionDone": "connection_lost",
+        "ResponseNeverReceived": "no_response",
+        "ResponseFailed": "response_failed",
+        "PotentialDataLoss": "truncated",
+        "DNSLookupError": "dns",
+        "IgnoreRequest": "ignored",
+        "CancelledError": "cancelled",
+    }
+    reason = mapping.get(name, name.lower())
+    if "robots.txt" in detail.lower() or "Forbidden by robots.txt" in detail:
+        reason = "robots_disallowed"
+    if "maxsize" in detail.lower() or "max size" in detail.lower():
+        reason = "too_large"
+    return reason, None, detail
+
+
+class _Walk:
+    """Progress of one category's walk through its listing pages."""
+
+    def __init__(self, category: str, mode: str) -> None:
+        self.category = category
+        self.mode = mode  # "refresh", "complete" (skip stored articles) or "full"
+        self.pages_done = 0
+        self.pending: set[int] = set()
+        self.stale_pages = 0  # consecutive pages with nothing new
+        self.repeat_pages = 0  # consecutive pages with nothing unseen in this run
+        self.reached_end = False
+        self.stopped = False
+        self.completed = False
+        self.scheduled_up_to = 1
+
+
+class ArchiveSpider(scrapy.Spider):
+    name = "archive"
+    custom_settings: dict[str, Any] = {}
+
+    def __init__(
+        self,
+        categories: str | list[str] | None = None,
+        base_url: str | None = None,
+        mode: str | None = None,
+        since: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._arg_categories = categories
+        self._arg_base_url = base_url
+        self._arg_mode = mode
+        self._arg_since = since
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
+        spider: ArchiveSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        raw = spider._arg_categories or settings.getlist("CCME_CATEGORIES") or DEFAULT_CATEGORIES
+        if isinstance(raw, str):
+            raw = [part for part in raw.split(",") if part.strip()]
+        spider.categories = [category_path(c) for c in raw]
+        spider.origin = normalize_base_url(spider._arg_base_url or settings.get("CCME_BASE_URL"))
+        spider.mode = spider._arg_mode or settings.get("CCME_MODE", "auto")
+        spider.since = spider._arg_since or settings.get("CCME_SINCE") or None
+        spider.recheck = settings.getbool("CCME_RECHECK")
+        spider.recheck_since = settings.get("CCME_RECHECK_SINCE") or None
+        spider.pagination = settings.get("CCME_PAGINATION", "sequential")
+        spider.lookahead = max(1, settings.getint("CCME_REFRESH_LOOKAHEAD", 1))
+        spider.max_pages = settings.getint("CCME_MAX_LISTING_PAGES", 5000)
+        spider.allowed_domains = []
+        spider.scheduled: set[str] = set()
+        spider.walks: dict[str, _Walk] = {}
+        return spider
+
+    @property
+    def state(self) -> CrawlState:
+        return crawl_state(self.crawler)
+
+    # --- start ---
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self._start_requests():
+            yield request
+
+    def _start_requests(self) -> Iterator[scrapy.Request]:
+        storage = self.state.storage
+        self.known = storage.known_article_urls()
+        if self.recheck:
+            for row in storage.articles_for_recheck(self.recheck_since):
+                yield self._recheck_request(row)
+        # Articles that failed in an earlier run are fetched again before anything else.
+        for url in storage.unresolved_failures("article"):
+            if url.startswith("https://www.ccme.org.ma/") and url not in self.scheduled:
+                yield self._article_request(url, None, None)
+        for category in self.categories:
+            if self.mode == "full":
+                mode = "full"
+            elif storage.has_complete_full_walk(category):
+                mode = "refresh"
+            else:
+                mode = "complete"
+            walk = self.walks[category] = _Walk(category, mode)
+            self.state.walk_started(category, mode)
+            yield self._listing_request(walk, 1)
+
+    # --- listings ---
+
+    def _listing_request(self, walk: _Walk, page: int) -> scrapy.Request:
+        walk.pending.add(page)
+        return scrapy.Request(
+            listing_page_url(self.origin, walk.category, page),
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            cb_kwargs={"category": walk.category, "page": page},
+            meta={"ccme_kind": "listing"},
+            # Listing pages change between runs; never let the dupefilter drop a page 1.
+            dont_filter=True,
+            priority=10,
+        )
+
+    def parse_listing(self, response: Response, category: str, page: int) -> Iterator[Any]:
+        walk = self.walks[category]
+        walk.pending.discard(page)
+        walk.pages_done += 1
+        self.crawler.stats.inc_value("ccme/listing_pages")
+        listing = extract_listing(response.text, response.url)
+        if page == 1 and listing.category_label:
+            self.state.storage.record_category_label(category, listing.category_label, None)
+        new_here = 0
+        unseen_here = 0
+        older_than_since = False
+        for position, item in enumerate(listing.items):
+            if not is_site_url(item.url, self.origin):
+                continue
+            url = canonical_article_url(item.url)
+            yield ListingEntry(
+                url=url,
+                listing_category=category,
+                listing_url=response.url,
+                position=position,
+                seen_at=_now(),
+            )
+            if url in self.scheduled:
+                continue
+            unseen_here += 1
+            if self.since and item.published_at and item.published_at[:10] < self.since:
+                older_than_since = True
+                continue
+            if url in self.known and walk.mode != "full":
+                continue
+            new_here += 1
+            yield self._article_request(url, category, response.url)
+
+        walk.stale_pages = 0 if new_here else walk.stale_pages + 1
+        walk.repeat_pages = 0 if unseen_here else walk.repeat_pages + 1
+        if not listing.items or listing.next_url is None:
+            walk.reached_end = True
+        stop_reason = None
+        if walk.mode == "refresh" and walk.stale_pages >= self.lookahead:
+            stop_reason = "nothing new"
+        elif older_than_since:
+            stop_reason = f"older than {self.since}"
+        elif walk.repeat_pages >= _ENDLESS_PAGES:
+            stop_reason = "listing pages repeat (endless pagination?)"
+            self.crawler.stats.inc_value("ccme/endless_pagination")
+        elif page >= self.max_pages:
+            stop_reason = f"page cap {self.max_pages}"
+            self.crawler.stats.inc_value("ccme/page_cap")
+        if stop_reason and not walk.reached_end:
+            self.logger.info("Stopping walk of %s at page %s: %s", category, page, stop_reason)
+            walk.stopped = True
+        if not walk.stopped and not walk.reached_end:
+            yield from self._next_listing_requests(walk, page, listing.last_page)
+        # A refresh that found nothing new has done its job; any other early stop leaves the
+        # walk incomplete so that the next run walks the category again.
+        self._maybe_complete(walk, complete=walk.mode == "refresh" and stop_reason is not None)
+
+    def _next_listing_requests(
+        self, walk: _Walk, page: int, last_page: int | None
+    ) -> Iterator[scrapy.Request]:
+        parallel = self.pagination == "parallel" and walk.mode != "refresh" and not self.since
+        if not parallel:
+            yield self._listing_request(walk, page + 1)
+        elif page == 1 and last_page and last_page > 1:
+            # Every page at once, numbered from the pagination's last page link.
+            walk.scheduled_up_to = min(last_page, self.max_pages)
+            for number in range(2, walk.scheduled_up_to + 1):
+                yield self._listing_request(walk, number)
+        elif page >= walk.scheduled_up_to:
+            # The archive grew past the last page announced on page 1.
+            walk.scheduled_up_to = page + 1
+            yield self._listing_request(walk, page + 1)
+
+    def _maybe_complete(self, walk: _Walk, *, complete: bool) -> None:
+        if walk.pending or walk.completed:
+            return
+        if walk.reached_end or complete:
+            walk.completed = True
+            self.state.walk_completed(walk.category, walk.pages_done, walk.reached_end)
+
+    def listing_failed(self, failure: Failure) -> Iterator[PageFailure]:
+        request = failure.request  # type: ignore[attr-defined]
+        category = request.cb_kwargs["category"]
+        page = request.cb_kwargs["page"]
+        walk = self.walks[category]
+        walk.pending.discard(page)
+        reason, status, detail = failure_reason(failure)
+        if status == 404 and page > 1:
+            # WordPress answers 404 past the last page: the walk is over.
+            walk.reached_end = True
+            self._maybe_complete(walk, complete=True)
+            return
+        walk.stopped = True
+        self.crawler.stats.inc_value("ccme/failures")
+        self.crawler.stats.inc_value(f"ccme/failures/{reason}")
+        yield PageFailure(request.url, reason, detail, status, "listing", _now())
+
+    # --- articles ---
+
+    def _article_request(
+        self, url: str, category: str | None, listing_url: str | None
+    ) -> scrapy.Request:
+        self.scheduled.add(url)
+        return scrapy.Request(
+            to_crawl_url(url, self.origin),
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={"url": url, "category": category, "listing_url": listing_url},
+            meta={"ccme_kind": "article"},
+        )
+
+    def _recheck_request(self, row: dict[str, Any]) -> scrapy.Request:
+        url = row["url"]
+        self.scheduled.add(url)
+        headers = {}
+        if row.get("etag"):
+            headers["If-None-Match"] = row["etag"]
+        if row.get("last_modified"):
+            headers["If-Modified-Since"] = row["last_modified"]
+        return scrapy.Request(
+            to_crawl_url(url, self.origin),
+            callback=self.parse_article,
+            errback=self.article_failed,
+            headers=headers,
+            cb_kwargs={"url": url, "category": None, "listing_url": None},
+            meta={"ccme_kind": "article", "handle_httpstatus_list": [304], "ccme_recheck": True},
+            dont_filter=True,
+        )
+
+    def parse_article(
+        self, response: Response, url: str, category: str | None, listing_url: str | None
+    ) -> Iterator[Any]:
+        if response.status == 304:
+            self.crawler.stats.inc_value("ccme/articles/not_modified")
+            self.state.storage.record_not_modified(url, _now())
+            return
+        redirects = response.meta.get("redirect_urls") or []
+        yield RawPage(
+            url=url,
+            fetched_url=redirects[0] if redirects else response.url,
+            final_url=response.url,
+            status=response.status,
+            headers={
+                key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
+                for key, values in response.headers.items()
+            },
+            body=response.body,
+            encoding=getattr(response, "encoding", None),
+            fetched_at=_now(),
+            listing_category=category,
+            listing_url=listing_url,
+            warc=response.meta.get("ccme_warc"),
+        )
+
+    def article_failed(self, failure: Failure) -> Iterator[PageFailure]:
+        request = failure.request  # type: ignore[attr-defined]
+        reason, status, detail = failure_reason(failure)
+        self.crawler.stats.inc_value("ccme/failures")
+        self.crawler.stats.inc_value(f"ccme/failures/{reason}")
+        yield PageFailure(request.cb_kwargs["url"], reason, detail, status, "article", _now())

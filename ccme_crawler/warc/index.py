@@ -1,0 +1,162 @@
+"""CDXJ index beside the WARCs, and WACZ 1.1.1 packages for replay tools."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cdxj_indexer.main import write_cdx_index
+
+from ccme_crawler import __version__
+from ccme_crawler.warc.writer import sorted_warcs
+
+INDEX_NAME = "index.cdxj"
+WACZ_VERSION = "1.1.1"
+
+
+def write_cdxj(directory: Path, output: Path | None = None) -> Path:
+    """(Re)write ``index.cdxj`` for every WARC of ``directory``: one sorted line per response,
+    revisit and resource record (``SURT timestamp {json}``, with url, mime, status, digest,
+    length, offset and filename as cdxj-indexer writes them). Replaced atomically."""
+    directory = Path(directory)
+    output = Path(output) if output else directory / INDEX_NAME
+    warcs = [str(path) for path in sorted_warcs(directory)]
+    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=output.parent)
+    os.close(fd)
+    try:
+        if warcs:
+            write_cdx_index(tmp, warcs, {"sort": True, "post_append": True})
+        os.chmod(tmp, _umask_mode())
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return output
+
+
+def _umask_mode() -> int:
+    """The mode a plain open() would give a new file (mkstemp makes them private)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _sha256_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return "sha256:" + digest.hexdigest(), size
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def package_wacz(
+    warc_dir: Path,
+    pages: Iterable[dict[str, object]],
+    output: Path,
+    *,
+    title: str = "CCME archive",
+    description: str = "",
+) -> Path:
+    """Build a WACZ 1.1.1 file from the WARCs of ``warc_dir``.
+
+    ``pages`` yields dicts with ``url`` and ``ts`` (ISO 8601 or RFC 3339; a trailing ``+00:00``
+    becomes ``Z``) and optionally ``title`` and ``id``. WARCs are stored (not re-compressed), so
+    the CDXJ offsets stay valid inside the zip. The output is written to a temporary file beside
+    ``output`` and renamed into place.
+    """
+    warc_dir = Path(warc_dir)
+    output = Path(output)
+    warcs = sorted_warcs(warc_dir)
+    if not warcs:
+        raise FileNotFoundError(f"no .warc.gz files in {warc_dir}")
+    with tempfile.TemporaryDirectory(prefix="wacz-") as work_name:
+        work = Path(work_name)
+        index = write_cdxj(warc_dir, work / INDEX_NAME)
+        pages_path = work / "pages.jsonl"
+        main_page: dict[str, object] | None = None
+        with open(pages_path, "w", encoding="utf-8") as fh:
+            header = {"format": "json-pages-1.0", "id": "pages", "title": title}
+            fh.write(json.dumps(header, ensure_ascii=False) + "\n")
+            for number, page in enumerate(pages):
+                entry = {
+                    "id": str(page.get("id") or f"p{number}"),
+                    "url": page["url"],
+                    "ts": _normalize_ts(str(page["ts"])),
+                }
+                if page.get("title"):
+                    entry["title"] = page["title"]
+                main_page = main_page or entry
+                fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+        entries: list[tuple[str, Path]] = [(f"archive/{p.name}", p) for p in warcs]
+        entries += [("indexes/index.cdxj", index), ("pages/pages.jsonl", pages_path)]
+        resources = []
+        for arcname, path in entries:
+            digest, size = _sha256_file(path)
+            resources.append(
+                {"name": Path(arcname).name, "path": arcname, "hash": digest, "bytes": size}
+            )
+        now = _rfc3339(datetime.now(UTC))
+        datapackage: dict[str, object] = {
+            "profile": "data-package",
+            "wacz_version": WACZ_VERSION,
+            "title": title,
+            "description": description,
+            "created": now,
+            "modified": now,
+            "software": f"ccme-crawler/{__version__}",
+            "resources": resources,
+        }
+        if main_page:
+            datapackage["mainPageUrl"] = main_page["url"]
+            datapackage["mainPageDate"] = main_page["ts"]
+        datapackage_bytes = json.dumps(datapackage, indent=2, ensure_ascii=False).encode("utf-8")
+        digest_doc = {
+            "path": "datapackage.json",
+            "hash": "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest(),
+        }
+
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".wacz-", suffix=".tmp", dir=output.parent)
+        os.close(fd)
+        try:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+                for arcname, path in entries:
+                    compression = zipfile.ZIP_STORED
+                    if arcname.endswith((".cdxj", ".jsonl")):
+                        compression = zipfile.ZIP_DEFLATED
+                    zf.write(path, arcname, compress_type=compression)
+                zf.writestr("datapackage.json", datapackage_bytes, zipfile.ZIP_DEFLATED)
+                zf.writestr(
+                    "datapackage-digest.json",
+                    json.dumps(digest_doc, indent=2).encode("utf-8"),
+                    zipfile.ZIP_DEFLATED,
+                )
+            os.chmod(tmp, _umask_mode())
+            os.replace(tmp, output)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return output
+
+
+def _normalize_ts(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return _rfc3339(moment)

@@ -1,0 +1,130 @@
+"""Scrapy downloader middleware writing every HTTP exchange to WARC files."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from ccme_crawler.warc.handler import RAW_META_KEY, RawExchange
+from ccme_crawler.warc.writer import DEFAULT_MAX_SIZE, WarcWriter
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+#: request.meta / response.meta key holding the WarcPointer of the response (or revisit) record.
+META_KEY = "ccme_warc"
+#: Priority in DOWNLOADER_MIDDLEWARES: above HttpCompressionMiddleware (590) and
+#: RedirectMiddleware (600), so process_response sees the response as downloaded.
+PRIORITY = 950
+
+# Settings whose values describe how the capture was made; written into each warcinfo record.
+_WARCINFO_SETTINGS = (
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_MAXSIZE",
+    "CCME_BASE_URL",
+)
+
+
+class WarcCaptureMiddleware:
+    """Writes each downloaded exchange (robots.txt, redirects and errors included) to a WARC and
+    sets ``request.meta["ccme_warc"]`` to the :class:`~ccme_crawler.items.WarcPointer`.
+
+    Settings: ``CCME_WARC_DIR`` (empty/None: middleware disabled), ``CCME_WARC_MAX_SIZE`` (bytes
+    per file before rotation), ``CCME_WARC_PREFIX`` (file name prefix, default ``ccme``),
+    ``CCME_WARC_OPERATOR`` (contact written into warcinfo).
+    """
+
+    def __init__(self, writer: WarcWriter, crawler: Crawler) -> None:
+        self.writer = writer
+        self.crawler = crawler
+        self._warned_fallback = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        directory = settings.get("CCME_WARC_DIR")
+        if not directory:
+            raise NotConfigured("CCME_WARC_DIR is not set")
+        info = {
+            "operator": settings.get("CCME_WARC_OPERATOR") or "",
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "http-header-user-agent": settings.get("USER_AGENT") or "",
+        }
+        info.update(
+            {f"scrapy-{name.lower()}": str(settings.get(name)) for name in _WARCINFO_SETTINGS}
+        )
+        writer = WarcWriter(
+            Path(directory),
+            prefix=settings.get("CCME_WARC_PREFIX") or "ccme",
+            max_size=settings.getint("CCME_WARC_MAX_SIZE", DEFAULT_MAX_SIZE),
+            warcinfo=info,
+        )
+        middleware = cls(writer, crawler)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        raw: RawExchange | None = request.meta.pop(RAW_META_KEY, None)
+        if raw is None and not self._warned_fallback:
+            self._warned_fallback = True
+            logger.warning(
+                "WARC capture without ccme_crawler.warc.handler.CaptureHTTP11DownloadHandler: "
+                "status lines are recorded without reason phrase and headers as Scrapy keeps them"
+            )
+        pointer = self.writer.write_exchange(
+            target_uri=request.url.split("#", 1)[0],
+            request_method=request.method,
+            request_headers=_header_pairs(request.headers),
+            request_body=request.body,
+            protocol=response.protocol or "HTTP/1.1",
+            status=response.status,
+            reason="",
+            response_headers=_header_pairs(response.headers),
+            payload=raw.body if raw is not None else response.body,
+            fetched_at=(raw.sent_at if raw is not None and raw.sent_at else datetime.now(UTC)),
+            peer_ip=str(response.ip_address) if response.ip_address else None,
+            request_head=raw.request_head if raw is not None else None,
+            response_head=raw.response_head if raw is not None and raw.response_head else None,
+            extra_headers=_flag_headers(response.flags),
+        )
+        request.meta[META_KEY] = pointer
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("ccme/warc/exchanges")
+        stats.set_value("ccme/warc/revisits", self.writer.revisits_written)
+        return response
+
+    def spider_closed(self) -> None:
+        self.writer.close()
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("ccme/warc/files", len(self.writer.files_written))
+
+
+def _header_pairs(headers: object) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for name, values in headers.items():  # type: ignore[attr-defined]
+        for value in values:
+            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
+    return pairs
+
+
+def _flag_headers(flags: list[str]) -> dict[str, str]:
+    # A body Twisted could not read to its announced end is marked, per WARC 1.1 §5.13.
+    if "dataloss" in flags or "partial" in flags:
+        return {"WARC-Truncated": "disconnect"}
+    return {}

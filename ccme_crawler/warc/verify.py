@@ -1,0 +1,312 @@
+"""Check WARC files record by record, and repair files cut short by a crash."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ccme_crawler.warc.writer import sorted_warcs
+
+_CHUNK = 1 << 20
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_RECORD_ID_RE = re.compile(rb"\r\nWARC-Record-ID:[ \t]*(<[^>\r\n]*>)", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Problem:
+    """One damaged record (or stretch of a file)."""
+
+    filename: str
+    offset: int  # byte offset of the gzip member in the file
+    record_id: str | None  # None when the record could not be read far enough to know it
+    kind: str  # "truncated", "gzip", "format", "block_digest", "payload_digest"
+    detail: str
+
+    def __str__(self) -> str:
+        rid = self.record_id or "?"
+        return f"{self.filename} @ {self.offset} {rid}: {self.kind}: {self.detail}"
+
+
+@dataclass(slots=True)
+class VerifyReport:
+    files: list[str] = field(default_factory=list)
+    records: int = 0
+    digests_checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(slots=True)
+class RepairResult:
+    path: Path
+    repaired: bool  # True when the file was cut back
+    original_size: int
+    size: int  # size after repair
+    records_kept: int
+    damaged_copy: Path | None  # the untouched original, when the file was changed
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class _Member:
+    offset: int
+    length: int  # compressed bytes (up to the damage, for a bad member)
+    data: bytes | None  # decompressed bytes; None when damaged
+    error: str | None = None
+    truncated: bool = False
+
+
+def _iter_members(path: Path) -> Iterator[_Member]:
+    """Every gzip member of ``path``; after a damaged one, resumes at the next gzip header."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        offset = 0
+        while offset < size:
+            fh.seek(offset)
+            decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            out: list[bytes] = []
+            fed = 0
+            error: str | None = None
+            while not decomp.eof:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                fed += len(chunk)
+                try:
+                    out.append(decomp.decompress(chunk))
+                except zlib.error as exc:
+                    error = str(exc)
+                    break
+            if decomp.eof:
+                length = fed - len(decomp.unused_data)
+                yield _Member(offset, length, b"".join(out))
+                offset += length
+                continue
+            if error is None:
+                yield _Member(offset, size - offset, None, "file ends inside this record", True)
+                return
+            yield _Member(offset, 0, None, error)
+            offset = _next_magic(fh, offset + 1, size)
+
+
+def salvage_record_id(path: Path, offset: int) -> str | None:
+    """The WARC-Record-ID of a damaged member, from whatever inflates before the damage."""
+    decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    out = bytearray()
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        # Small steps: zlib discards a whole call's output when it hits the damage.
+        while len(out) < 65536 and not decomp.eof:
+            chunk = fh.read(64)
+            if not chunk:
+                break
+            try:
+                out += decomp.decompress(chunk)
+            except zlib.error:
+                break
+    match = _RECORD_ID_RE.search(bytes(out))
+    return match.group(1).decode("utf-8", "replace") if match else None
+
+
+def _next_magic(fh: object, start: int, size: int) -> int:
+    pos = start
+    while pos < size:
+        fh.seek(pos)  # type: ignore[attr-defined]
+        data = fh.read(_CHUNK + 2)  # type: ignore[attr-defined]
+        found = data.find(_GZIP_MAGIC)
+        if found >= 0:
+            return pos + found
+        pos += _CHUNK
+    return size
+
+
+def _parse_records(data: bytes) -> Iterator[tuple[dict[str, str], bytes, str | None]]:
+    """(WARC headers, block, error) for each record in a decompressed member."""
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\r\n\r\n", pos)
+        if end < 0 or not data.startswith(b"WARC/", pos):
+            yield {}, b"", "not a WARC record header"
+            return
+        lines = data[pos:end].decode("utf-8", "replace").split("\r\n")
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        try:
+            length = int(headers.get("content-length", ""))
+        except ValueError:
+            yield headers, b"", "missing or bad Content-Length"
+            return
+        start = end + 4
+        block = data[start : start + length]
+        if len(block) < length:
+            yield headers, block, f"block is {len(block)} bytes, Content-Length says {length}"
+            return
+        if data[start + length : start + length + 4] != b"\r\n\r\n":
+            yield headers, block, "record does not end with CRLF CRLF"
+            return
+        yield headers, block, None
+        pos = start + length + 4
+
+
+def _digest_matches(expected: str, data: bytes) -> bool:
+    algo, _, value = expected.partition(":")
+    try:
+        raw = hashlib.new(algo.lower().replace("-", ""), data).digest()
+    except ValueError:
+        return True  # an algorithm we do not know is not evidence of damage
+    if len(value) == len(raw) * 2:
+        return raw.hex() == value.lower()
+    return base64.b32encode(raw).decode("ascii") == value.upper()
+
+
+def _http_payload(block: bytes) -> bytes | None:
+    end = block.find(b"\r\n\r\n")
+    return None if end < 0 else block[end + 4 :]
+
+
+def _check_member(name: str, member: _Member, report: VerifyReport) -> int:
+    """Check the records of a good gzip member; return how many were well-formed."""
+    assert member.data is not None
+    good = 0
+    for headers, block, error in _parse_records(member.data):
+        rid = headers.get("warc-record-id")
+        report.records += 1
+        if error:
+            report.problems.append(Problem(name, member.offset, rid, "format", error))
+            continue
+        good += 1
+        block_digest = headers.get("warc-block-digest")
+        if block_digest:
+            report.digests_checked += 1
+            if not _digest_matches(block_digest, block):
+                report.problems.append(
+                    Problem(name, member.offset, rid, "block_digest", f"{block_digest} mismatch")
+                )
+        payload_digest = headers.get("warc-payload-digest")
+        if (
+            payload_digest
+            and headers.get("warc-type") in ("response", "request", "resource")
+            and headers.get("content-type", "").startswith("application/http")
+        ):
+            payload = _http_payload(block)
+            report.digests_checked += 1
+            if payload is None or not _digest_matches(payload_digest, payload):
+                report.problems.append(
+                    Problem(
+                        name, member.offset, rid, "payload_digest", f"{payload_digest} mismatch"
+                    )
+                )
+    return good
+
+
+def verify_warc(path: Path, report: VerifyReport | None = None) -> VerifyReport:
+    report = report or VerifyReport()
+    path = Path(path)
+    report.files.append(path.name)
+    for member in _iter_members(path):
+        if member.data is not None:
+            _check_member(path.name, member, report)
+            continue
+        report.records += 1
+        kind = "truncated" if member.truncated else "gzip"
+        record_id = salvage_record_id(path, member.offset)
+        report.problems.append(
+            Problem(path.name, member.offset, record_id, kind, member.error or "")
+        )
+    return report
+
+
+def verify_warcs(directory: Path) -> VerifyReport:
+    """Check every ``*.warc.gz`` of ``directory`` (or a single file): each gzip member inflates
+    and passes its CRC, each record is well formed, and its WARC-Block-Digest and (for HTTP
+    request/response records) WARC-Payload-Digest match. Problems name file, offset and id."""
+    directory = Path(directory)
+    report = VerifyReport()
+    paths = [directory] if directory.is_file() else sorted_warcs(directory)
+    for path in paths:
+        verify_warc(path, report)
+    return report
+
+
+def repair_warc(path: Path) -> RepairResult:
+    """Cut a WARC left incomplete by a crash back to its last complete record.
+
+    Only damage at the end of the file is repaired: when good records follow a damaged one, the
+    file is left alone (``repaired=False``; run `verify` to see where). The original is kept as
+    ``<name>.damaged`` (or ``.damaged.N``), and the repaired file replaces it atomically.
+    """
+    path = Path(path)
+    original_size = path.stat().st_size
+    kept_end = 0
+    kept = 0
+    damaged_at: int | None = None
+    for member in _iter_members(path):
+        ok = member.data is not None
+        if ok:
+            scratch = VerifyReport()
+            good = _check_member(path.name, member, scratch)
+            ok = scratch.ok and good > 0
+        if not ok:
+            if damaged_at is None:
+                damaged_at = member.offset
+            continue
+        if damaged_at is not None:
+            return RepairResult(
+                path,
+                False,
+                original_size,
+                original_size,
+                kept,
+                None,
+                f"damage at offset {damaged_at} is followed by good records; not repaired",
+            )
+        kept += 1
+        kept_end = member.offset + member.length
+    if damaged_at is None and kept_end == original_size:
+        return RepairResult(path, False, original_size, original_size, kept, None, "intact")
+
+    damaged_copy = path.with_name(path.name + ".damaged")
+    serial = 1
+    while damaged_copy.exists():
+        damaged_copy = path.with_name(f"{path.name}.damaged.{serial}")
+        serial += 1
+    shutil.copy2(path, damaged_copy)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".repair", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+            remaining = kept_end
+            while remaining:
+                chunk = src.read(min(_CHUNK, remaining))
+                if not chunk:
+                    break
+                out.write(chunk)
+                remaining -= len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copymode(damaged_copy, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return RepairResult(
+        path,
+        True,
+        original_size,
+        kept_end,
+        kept,
+        damaged_copy,
+        f"cut at offset {kept_end} (damage from offset {damaged_at})",
+    )

@@ -1,0 +1,349 @@
+"""Write HTTP exchanges as gzip-per-record WARC/1.1 files.
+
+The HTTP blocks are written byte for byte as they were sent and received. warcio builds the WARC
+header block and reads everything back; it is never given parsed HTTP headers to re-encode (its
+writer rebuilds header blocks from parsed values, losing the original case, spacing and order).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import os
+import re
+import socket
+import uuid
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+
+from ccme_crawler import __version__
+from ccme_crawler.items import WarcPointer
+
+logger = logging.getLogger(__name__)
+
+WARC_VERSION = "WARC/1.1"
+REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+WARC_SUFFIX = ".warc.gz"
+DEFAULT_MAX_SIZE = 1_000_000_000
+_NAME_RE = re.compile(r"^(?P<prefix>.+)-(?P<ts>\d{20})-(?P<serial>\d{5,})\.warc\.gz$")
+
+
+def sha1_digest(data: bytes) -> str:
+    """A WARC digest value: ``sha1:`` and the base32 SHA-1, as warcio and the CDXJ tools write it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def warc_date(moment: datetime) -> str:
+    """WARC-Date with microseconds (allowed by WARC/1.1), always UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_record_id() -> str:
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def build_request_head(
+    method: str, target_uri: str, headers: list[tuple[str, str]], protocol: str = "HTTP/1.1"
+) -> bytes:
+    """A request header block from parts, for when the bytes actually sent were not captured."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(target_uri)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    lines = [f"{method} {path} {protocol}"]
+    names = {name.lower() for name, _ in headers}
+    if "host" not in names:
+        lines.append(f"Host: {parts.netloc}")
+    lines += [f"{name}: {value}" for name, value in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+def build_response_head(
+    protocol: str, status: int, reason: str, headers: list[tuple[str, str]]
+) -> bytes:
+    """A response header block from parts. An unknown reason phrase stays empty (RFC 9112 allows
+    ``HTTP/1.1 404 ``); it is never filled in from a table."""
+    lines = [f"{protocol} {status} {reason}"]
+    lines += [f"{name}: {value}" for name, value in headers]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
+@dataclass(slots=True)
+class _Capture:
+    """The first capture of a payload: what a revisit record refers to."""
+
+    date: str
+    record_id: str
+
+
+class WarcWriter:
+    """Appends request/response (or revisit) pairs to rotating ``.warc.gz`` files in ``directory``.
+
+    Files are named ``{prefix}-{UTC timestamp}-{serial:05d}.warc.gz``, created exclusively and never
+    reopened for writing; a new file is started once the current one has reached ``max_size``
+    bytes. Every file starts with a ``warcinfo`` record built from ``warcinfo``.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        prefix: str = "ccme",
+        max_size: int = DEFAULT_MAX_SIZE,
+        warcinfo: dict[str, str] | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        self.max_size = max_size
+        self.warcinfo = dict(warcinfo or {})
+        self._fh: BinaryIO | None = None
+        self._path: Path | None = None
+        self._warcinfo_id: str | None = None
+        self._serial = self._last_serial()
+        self.files_written: list[Path] = []
+        self.records_written = 0
+        self.revisits_written = 0
+        # target URI -> payload digest -> first capture; identical-payload-digest revisits.
+        self._captures: dict[str, dict[str, _Capture]] = {}
+        self._load_captures()
+
+    # -- files -------------------------------------------------------------------------------
+
+    def _last_serial(self) -> int:
+        serials = [
+            int(m["serial"])
+            for path in self.directory.glob(f"*{WARC_SUFFIX}")
+            if (m := _NAME_RE.match(path.name)) and m["prefix"] == self.prefix
+        ]
+        return max(serials, default=-1)
+
+    @property
+    def current_path(self) -> Path | None:
+        return self._path
+
+    def _open_next(self) -> None:
+        self._close_file()
+        while True:
+            self._serial += 1
+            stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+            path = self.directory / f"{self.prefix}-{stamp}-{self._serial:05d}{WARC_SUFFIX}"
+            try:
+                fh = open(path, "xb")  # noqa: SIM115 - kept open across calls, closed in close()
+            except FileExistsError:
+                continue
+            break
+        self._fh = fh
+        self._path = path
+        self.files_written.append(path)
+        self._write_warcinfo(path.name)
+
+    def _write_warcinfo(self, filename: str) -> None:
+        fields = {
+            "software": f"ccme-crawler/{__version__} (warcio, Scrapy)",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "hostname": socket.gethostname(),
+            **self.warcinfo,
+        }
+        block = "".join(
+            f"{name}: {' '.join(str(value).split())}\r\n" for name, value in fields.items() if value
+        ).encode("utf-8")
+        self._warcinfo_id = new_record_id()
+        self._write_record(
+            "warcinfo",
+            {
+                "WARC-Record-ID": self._warcinfo_id,
+                "WARC-Filename": filename,
+                "WARC-Date": warc_date(datetime.now(UTC)),
+            },
+            block,
+            content_type="application/warc-fields",
+        )
+
+    def _close_file(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        self._fh = None
+
+    # -- records -----------------------------------------------------------------------------
+
+    def _write_record(
+        self,
+        rec_type: str,
+        headers: dict[str, str],
+        block: bytes,
+        *,
+        content_type: str,
+        payload_digest: str | None = None,
+    ) -> tuple[int, int]:
+        """Write one gzip member; return its (offset, length) in the file."""
+        assert self._fh is not None
+        warc_headers = StatusAndHeaders("", [], protocol=WARC_VERSION)
+        warc_headers.add_header("WARC-Type", rec_type)
+        for name, value in headers.items():
+            warc_headers.add_header(name, value)
+        if payload_digest is not None:
+            warc_headers.add_header("WARC-Payload-Digest", payload_digest)
+        warc_headers.add_header("WARC-Block-Digest", sha1_digest(block))
+        warc_headers.add_header("Content-Type", content_type)
+        warc_headers.add_header("Content-Length", str(len(block)))
+        # One gzip member per record. warcio's WARCWriter is not used for this step: it re-encodes
+        # parsed HTTP headers and writes no block for revisit records without parsed headers.
+        member = warc_headers.to_bytes(encoding="utf-8") + block + b"\r\n\r\n"
+        compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        offset = self._fh.tell()
+        self._fh.write(compressor.compress(member) + compressor.flush())
+        self.records_written += 1
+        return offset, self._fh.tell() - offset
+
+    def write_exchange(
+        self,
+        *,
+        target_uri: str,
+        request_method: str,
+        request_headers: list[tuple[str, str]],
+        request_body: bytes,
+        protocol: str,
+        status: int,
+        reason: str,
+        response_headers: list[tuple[str, str]],
+        payload: bytes,
+        fetched_at: datetime,
+        peer_ip: str | None = None,
+        request_head: bytes | None = None,
+        response_head: bytes | None = None,
+        extra_headers: dict[str, str] | None = None,
+    ) -> WarcPointer:
+        """Write a request record and a response (or revisit) record; return where the latter is.
+
+        ``request_head``/``response_head``, when given, are the header blocks exactly as sent and
+        received (status line, header lines, blank line) and take precedence over the parsed
+        parts. ``payload`` is the message body as received: still content-encoded, and still
+        chunked when the header block says ``Transfer-Encoding: chunked``.
+        """
+        if self._fh is None or (self._fh is not None and self._fh.tell() >= self.max_size):
+            self._open_next()
+        assert self._path is not None
+        if request_head is None:
+            request_head = build_request_head(request_method, target_uri, request_headers)
+        if response_head is None:
+            response_head = build_response_head(protocol, status, reason, response_headers)
+        date = warc_date(fetched_at)
+        response_id = new_record_id()
+        digest = sha1_digest(payload)
+        common = {"WARC-Target-URI": target_uri, "WARC-Date": date}
+        if self._warcinfo_id:
+            common["WARC-Warcinfo-ID"] = self._warcinfo_id
+
+        self._write_record(
+            "request",
+            {"WARC-Record-ID": new_record_id(), **common, "WARC-Concurrent-To": response_id},
+            request_head + request_body,
+            content_type="application/http;msgtype=request",
+            payload_digest=sha1_digest(request_body),
+        )
+        response_headers_dict = {"WARC-Record-ID": response_id, **common}
+        if peer_ip:
+            response_headers_dict["WARC-IP-Address"] = peer_ip
+        response_headers_dict.update(extra_headers or {})
+        original = self._captures.get(target_uri, {}).get(digest)
+        if original is not None:
+            response_headers_dict.update(
+                {
+                    "WARC-Profile": REVISIT_PROFILE,
+                    "WARC-Refers-To": original.record_id,
+                    "WARC-Refers-To-Target-URI": target_uri,
+                    "WARC-Refers-To-Date": original.date,
+                }
+            )
+            offset, length = self._write_record(
+                "revisit",
+                response_headers_dict,
+                response_head,
+                content_type="application/http;msgtype=response",
+                payload_digest=digest,
+            )
+            self.revisits_written += 1
+        else:
+            offset, length = self._write_record(
+                "response",
+                response_headers_dict,
+                response_head + payload,
+                content_type="application/http;msgtype=response",
+                payload_digest=digest,
+            )
+            self._captures.setdefault(target_uri, {})[digest] = _Capture(date, response_id)
+        assert self._fh is not None
+        self._fh.flush()
+        return WarcPointer(
+            filename=self._path.name,
+            offset=offset,
+            length=length,
+            record_id=response_id,
+            payload_digest=digest,
+        )
+
+    def close(self, *, index: bool = True) -> Path | None:
+        """Flush and close the current file; (re)write ``index.cdxj``. Returns the index path."""
+        self._close_file()
+        if index and any(self.directory.glob(f"*{WARC_SUFFIX}")):
+            from ccme_crawler.warc.index import write_cdxj
+
+            return write_cdxj(self.directory)
+        return None
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- revisit index -----------------------------------------------------------------------
+
+    def _load_captures(self) -> None:
+        """Rebuild the digest index from the WARCs already in the directory, so a later run writes
+        revisits against captures of earlier runs. A damaged file is read up to its damage."""
+        for path in sorted_warcs(self.directory):
+            for rec_type, headers in _iter_record_headers(path):
+                if rec_type != "response":
+                    continue
+                uri = headers.get("WARC-Target-URI")
+                digest = headers.get("WARC-Payload-Digest")
+                if uri and digest:
+                    self._captures.setdefault(uri, {}).setdefault(
+                        digest, _Capture(headers["WARC-Date"], headers["WARC-Record-ID"])
+                    )
+
+
+def sorted_warcs(directory: Path) -> list[Path]:
+    """The WARC files of a directory in the order they were written (timestamp, then serial)."""
+
+    def key(path: Path) -> tuple[str, int, str]:
+        m = _NAME_RE.match(path.name)
+        return (m["ts"], int(m["serial"]), path.name) if m else ("", 0, path.name)
+
+    return sorted((p for p in Path(directory).glob(f"*{WARC_SUFFIX}") if p.is_file()), key=key)
+
+
+def _iter_record_headers(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    try:
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                yield record.rec_type, dict(record.rec_headers.headers)
+    except Exception as exc:  # a damaged tail must not stop a crawl; `verify` reports it
+        logger.warning("WARC %s unreadable past some point (%s); run `verify`", path.name, exc)

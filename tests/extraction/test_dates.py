@@ -1,0 +1,64 @@
+"""parse_date_text: the site's visible date shapes in French, Arabic and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from ccme_crawler.extraction import parse_date_text
+from ccme_crawler.extraction.dates import is_date_line, normalize_iso_datetime
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("19 février 2014", "fr", "2014-02-19"),
+        ("18 févr. 2014", "fr", "2014-02-18"),
+        ("1er mai 2015", "fr", "2015-05-01"),
+        ("18/02/2014", "fr", "2014-02-18"),
+        ("18.02.2014", "fr", "2014-02-18"),
+        ("2014-02-18", None, "2014-02-18"),
+        ("03/04/2015", "fr", "2015-04-03"),  # ambiguous numeric dates are day-first
+        ("mercredi 20 novembre 2024 03:23", "fr", "2024-11-20"),
+        ("12 غشت 2015", "ar", "2015-08-12"),
+        ("١٢ غشت ٢٠١٥", "ar", "2015-08-12"),
+        ("5 يوليوز 2016", "ar", "2016-07-05"),
+        ("14 شتنبر 2017", "ar", "2017-09-14"),
+        ("2 دجنبر 2018", "ar", "2018-12-02"),
+        ("19 أبريل 2018", "ar", "2018-04-19"),
+        ("19 ابريل 2018", "ar", "2018-04-19"),
+        ("٣ كانون الثاني ٢٠١٦", "ar", "2016-01-03"),
+        ("٥ تشرين الأول ٢٠١٦", "ar", "2016-10-05"),
+        ("١٠ آب ٢٠١٧", "ar", "2017-08-10"),
+        ("7 أغسطس 2017", "ar", "2017-08-07"),
+        ("July 3, 2016", "en", "2016-07-03"),
+        ("3 July 2016", "en", "2016-07-03"),
+        ("Thursday, 19 September 2019 22:15", "en", "2019-09-19"),
+    ],
+)
+def test_visible_dates(text: str, language: str | None, expected: str) -> None:
+    assert parse_date_text(text, language) == expected
+
+
+@pytest.mark.parametrize("text", ["", "Source : MAP", "31/02/2014", "il y a longtemps", "2014"])
+def test_unreadable_text_gives_none(text: str) -> None:
+    assert parse_date_text(text, "fr") is None
+
+
+def test_date_line_must_be_only_a_date() -> None:
+    assert is_date_line("Le 18 février 2014, le Conseil a publié un rapport.") is None
+
+
+def test_date_line_accepts_trailing_period() -> None:
+    assert is_date_line("18/02/2014.") == "2014-02-18"
+
+
+def test_iso_timestamp_keeps_offset() -> None:
+    assert normalize_iso_datetime("2018-04-19T09:00:00+01:00") == "2018-04-19T09:00:00+01:00"
+
+
+def test_iso_zulu_becomes_offset() -> None:
+    assert normalize_iso_datetime("2018-04-19T09:00:00Z") == "2018-04-19T09:00:00+00:00"
+
+
+def test_iso_garbage_is_none() -> None:
+    assert normalize_iso_datetime("hier") is None

@@ -1,0 +1,127 @@
+"""CDXJ index and WACZ package."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+from ccme_crawler.warc import package_wacz, write_cdxj
+
+from .helpers import exchange, gzipped_exchange, read_member, write
+
+
+def cdxj_lines(path: Path) -> list[tuple[str, str, dict]]:
+    out = []
+    for line in path.read_text().splitlines():
+        key, ts, data = line.split(" ", 2)
+        out.append((key, ts, json.loads(data)))
+    return out
+
+
+def test_close_writes_sorted_cdxj_pointing_at_records(tmp_path: Path) -> None:
+    pointers = write(
+        tmp_path,
+        exchange("https://www.ccme.org.ma/fr/z-last/"),
+        gzipped_exchange("https://www.ccme.org.ma/fr/a-first/?p=2&q=x", b"<p>x</p>"),
+        exchange("http://example.org/m", status=404, reason="Not Found", payload=b"no"),
+        exchange("https://www.ccme.org.ma/fr/z-last/"),  # revisit
+    )
+    index = tmp_path / "index.cdxj"
+    lines = cdxj_lines(index)
+    raw = index.read_text().splitlines()
+    assert raw == sorted(raw)
+    assert len(lines) == 4
+    by_offset = {(entry["filename"], int(entry["offset"])): entry for _, _, entry in lines}
+    for pointer in pointers:
+        entry = by_offset[(pointer.filename, pointer.offset)]
+        assert int(entry["length"]) == pointer.length
+        assert entry["digest"] == pointer.payload_digest
+        member = read_member(tmp_path / pointer.filename, pointer.offset, pointer.length)
+        assert pointer.record_id.encode() in member
+    keys = [key for key, _, _ in lines]
+    assert "ma,org,ccme)/fr/a-first?p=2&q=x" in keys
+    statuses = {
+        entry["url"]: entry.get("status")
+        for _, _, entry in lines
+        if entry["mime"] != "warc/revisit"
+    }
+    assert statuses["http://example.org/m"] == "404"
+    assert [entry["mime"] for _, _, entry in lines].count("warc/revisit") == 1
+    assert all(ts == "20260102030405" for _, ts, _ in lines)
+
+
+def test_write_cdxj_rebuilds_from_the_files(tmp_path: Path) -> None:
+    write(tmp_path, exchange("http://example.org/1"))
+    write(tmp_path, exchange("http://example.org/2"))
+    (tmp_path / "index.cdxj").unlink()
+    index = write_cdxj(tmp_path)
+    assert {entry["url"] for _, _, entry in cdxj_lines(index)} == {
+        "http://example.org/1",
+        "http://example.org/2",
+    }
+
+
+def test_wacz_has_required_files_and_correct_hashes(tmp_path: Path) -> None:
+    warcs = tmp_path / "warc"
+    write(
+        warcs,
+        exchange("https://www.ccme.org.ma/fr/article-1/"),
+        exchange("https://www.ccme.org.ma/fr/article-2/"),
+    )
+    pages = [
+        {
+            "url": "https://www.ccme.org.ma/fr/article-1/",
+            "ts": "2026-01-02T03:04:05+00:00",
+            "title": "Un",
+        },
+        {
+            "url": "https://www.ccme.org.ma/fr/article-2/",
+            "ts": "2026-01-02T03:04:05Z",
+            "title": "Deux",
+        },
+    ]
+    output = package_wacz(warcs, pages, tmp_path / "out" / "ccme.wacz", title="CCME test")
+    with zipfile.ZipFile(output) as zf:
+        names = set(zf.namelist())
+        warc_names = {n for n in names if n.startswith("archive/")}
+        assert len(warc_names) == 1 and next(iter(warc_names)).endswith(".warc.gz")
+        assert {
+            "indexes/index.cdxj",
+            "pages/pages.jsonl",
+            "datapackage.json",
+            "datapackage-digest.json",
+        } <= names
+        for name in warc_names:
+            assert zf.getinfo(name).compress_type == zipfile.ZIP_STORED
+
+        package = json.loads(zf.read("datapackage.json"))
+        assert package["profile"] == "data-package"
+        assert package["wacz_version"] == "1.1.1"
+        listed = {resource["path"]: resource for resource in package["resources"]}
+        assert set(listed) == names - {"datapackage.json", "datapackage-digest.json"}
+        for path, resource in listed.items():
+            data = zf.read(path)
+            assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+            assert resource["bytes"] == len(data)
+        digest = json.loads(zf.read("datapackage-digest.json"))
+        assert digest["path"] == "datapackage.json"
+        assert digest["hash"] == "sha256:" + hashlib.sha256(zf.read("datapackage.json")).hexdigest()
+
+        page_lines = [
+            json.loads(line) for line in zf.read("pages/pages.jsonl").decode().splitlines()
+        ]
+        assert page_lines[0] == {"format": "json-pages-1.0", "id": "pages", "title": "CCME test"}
+        assert [(p["url"], p["ts"], p["title"]) for p in page_lines[1:]] == [
+            ("https://www.ccme.org.ma/fr/article-1/", "2026-01-02T03:04:05Z", "Un"),
+            ("https://www.ccme.org.ma/fr/article-2/", "2026-01-02T03:04:05Z", "Deux"),
+        ]
+        # CDXJ offsets are valid inside the zip's stored WARC.
+        name = next(iter(warc_names))
+        warc_bytes = zf.read(name)
+        for line in zf.read("indexes/index.cdxj").decode().splitlines():
+            entry = json.loads(line.split(" ", 2)[2])
+            member = warc_bytes[int(entry["offset"]) : int(entry["offset"]) + int(entry["length"])]
+            assert member[:2] == b"\x1f\x8b"
+    assert not list(output.parent.glob(".wacz-*"))
