@@ -253,6 +253,78 @@ def serve_sample(port: int, articles: int | None) -> None:
         server.stop()
 
 
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, path_type=Path))
+@click.option("--repair", is_flag=True, help="Cut WARC files cut short by a crash back to their last complete record.")
+def verify(directory: Path, repair: bool) -> None:
+    """Check every WARC record's gzip member and digests; name any damaged record."""
+    from ccme_crawler.warc import repair_warc, verify_warcs, write_cdxj
+
+    report = verify_warcs(directory)
+    if repair and not report.ok:
+        truncated = sorted({p.filename for p in report.problems if p.kind == "truncated"})
+        for name in truncated:
+            path = Path(name) if Path(name).is_absolute() else directory / name
+            result = repair_warc(path)
+            click.echo(f"{'repaired' if result.repaired else 'not repaired'}: {name}: {result.detail}")
+        if truncated:
+            write_cdxj(directory if directory.is_dir() else directory.parent)
+            report = verify_warcs(directory)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    click.echo(
+        f"{report.records} records, {report.digests_checked} digests checked: "
+        + ("ok" if report.ok else f"{len(report.problems)} problems")
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@click.option("--warc", "warc_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of WARC files written by crawls.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="WACZ file to write.")
+@click.option("--title", default="CCME archive", show_default=True)
+def package(db_path: Path, warc_dir: Path, output: Path, title: str) -> None:
+    """Build a WACZ (WARCs, CDXJ index, pages.jsonl of the articles) that replay tools open."""
+    from ccme_crawler.warc import package_wacz
+
+    if output.exists():
+        raise click.ClickException(f"{output}: already exists; not overwriting")
+    try:
+        with Storage.open(db_path, readonly=True) as storage:
+            pages = [
+                {"url": row["final_url"], "ts": row["fetched_at"], "title": row["title"]}
+                for row in storage.captured_articles()
+            ]
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    path = package_wacz(warc_dir, pages, output, title=title)
+    click.echo(f"{path}: {len(pages)} pages")
+
+
+@main.command()
+@db_option
+@click.option("--warc", "warc_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of WARC files written by crawls.")
+def reextract(db_path: Path, warc_dir: Path) -> None:
+    """Rebuild the database from WARC captures with the current extractor (no network)."""
+    from ccme_crawler.reextract import reextract as run_reextract
+
+    try:
+        summary = run_reextract(warc_dir, db_path)
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())) or "none"
+    failures = ", ".join(f"{k} {v}" for k, v in sorted(summary.failures.items())) or "none"
+    click.echo(
+        f"Run {summary.run_id}: {summary.responses} responses read, "
+        f"{summary.listing_pages} listing pages; articles: {outcomes}; failures: {failures}"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
 

@@ -200,7 +200,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     try:
         # Open (and migrate) once before Scrapy starts so that a bad file fails fast.
         Storage.open(options.db_path).close()
-        process = CrawlerProcess(settings, install_root_handler=True)
+        process = CrawlerProcess(settings)
         if options.log_file is None:
             logging.getLogger("scrapy").setLevel(options.log_level)
         crawler = process.create_crawler(ArchiveSpider)

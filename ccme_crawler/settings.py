@@ -45,12 +45,24 @@ ITEM_PIPELINES = {
     "ccme_crawler.pipelines.StoreArticlePipeline": 900,
 }
 
+# WARC capture (off unless CCME_WARC_DIR is set; `ccme-crawler crawl` turns it on for the live
+# site). The download handler keeps the bytes, status line and headers exactly as received.
+DOWNLOADER_MIDDLEWARES = {
+    "ccme_crawler.warc.middleware.WarcCaptureMiddleware": 950,
+}
+DOWNLOAD_HANDLERS = {
+    "http": "ccme_crawler.warc.handler.CaptureHTTP11DownloadHandler",
+    "https": "ccme_crawler.warc.handler.CaptureHTTP11DownloadHandler",
+}
+CCME_WARC_DIR = None
+CCME_WARC_MAX_SIZE = 1_000_000_000
+CCME_WARC_OPERATOR = "ccme-crawler user (set CCME_WARC_OPERATOR to a contact)"
+
 EXTENSIONS = {
     "ccme_crawler.extensions.CrawlRunExtension": 100,
 }
 
 LOG_LEVEL = "INFO"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 

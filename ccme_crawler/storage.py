@@ -692,5 +692,12 @@ class Storage:
             ),
         }
 
+    def captured_articles(self) -> Iterator[dict[str, Any]]:
+        """Articles with a WARC capture: the URL as captured, its time and title (for WACZ)."""
+        yield from self.db.query(
+            "SELECT final_url, fetched_at, title, url FROM articles "
+            "WHERE warc_filename IS NOT NULL ORDER BY fetched_at"
+        )
+
     def integrity_check(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])

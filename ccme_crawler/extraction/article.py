@@ -20,7 +20,14 @@ from .fallback import METHOD as FALLBACK_METHOD
 from .fallback import fallback_blocks
 from .language import detect_language
 from .sources import split_closing_lines
-from .text import clean_text, decode_html, nfc, normalize_block, normalize_inline
+from .text import (
+    clean_text,
+    decode_html,
+    looks_mojibake,
+    nfc,
+    normalize_block,
+    normalize_inline,
+)
 
 TITLE_MAX = 1000
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
@@ -137,13 +144,10 @@ _CHROME_CLASSES = frozenset(
 )
 _CHROME_PREFIXES = ("post-share", "share-", "sharedaddy", "jp-relatedposts", "ad-slot")
 
-_CONTENT_XPATH = etree.XPath(
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' post-content ')"
-    " and contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]"
-)
-_HEADER_XPATH = etree.XPath(
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' the-post-header ')]"
-)
+# Whole-document scans are the main cost after parsing: a cheap substring test on one tag
+# selects candidates, then exact class tokens are checked in Python.
+_CONTENT_CANDIDATES = etree.XPath("//div[contains(@class, 'entry-content')]")
+_HEADER_CANDIDATES = etree.XPath("//div[contains(@class, 'the-post-header')]")
 _HAS_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 _H_TITLE = etree.XPath(f".//h1[{_HAS_CLASS.format('post-title')}]")
 _H_TIME = etree.XPath(
@@ -158,21 +162,22 @@ _H_CATEGORY = etree.XPath(
 )
 # Visible dates of other layouts (old Joomla/K2 items, generic WordPress themes), article only.
 _OTHER_DATE = etree.XPath(
-    f"//*[{_HAS_CLASS.format('itemDateCreated')}] | //*[{_HAS_CLASS.format('itemHeader')}]//time"
-    f" | //*[{_HAS_CLASS.format('article-info')}]//*[{_HAS_CLASS.format('published')}]"
-    f" | //*[{_HAS_CLASS.format('entry-header')}]//time"
+    "//*[contains(@class, 'itemDateCreated')] | //*[contains(@class, 'itemHeader')]//time"
+    " | //*[contains(@class, 'article-info')]//*[contains(@class, 'published')]"
+    " | //*[contains(@class, 'entry-header')]//time"
 )
 _OTHER_TITLE = etree.XPath(
-    f"//*[{_HAS_CLASS.format('itemTitle')}] | //*[{_HAS_CLASS.format('entry-title')}]"
-    f" | //*[{_HAS_CLASS.format('contentheading')}]"
+    "//*[contains(@class, 'itemTitle') or contains(@class, 'entry-title')"
+    " or contains(@class, 'contentheading')]"
 )
-_OTHER_CATEGORY = etree.XPath(f"//*[{_HAS_CLASS.format('itemCategory')}]//a")
+_OTHER_CATEGORY = etree.XPath("//*[contains(@class, 'itemCategory')]//a")
 _BREADCRUMB = etree.XPath(
     "//nav[@id='breadcrumb']//*[contains(concat(' ', normalize-space(@class), ' '), ' inner ')]"
     "/span[not(contains(concat(' ', normalize-space(@class), ' '), ' delim '))]"
 )
 _JSON_LD = etree.XPath("//script[@type='application/ld+json']")
-_META = etree.XPath("//meta[@property=$name or @name=$name]/@content")
+_HEAD_META = etree.XPath("/html/head/meta")
+_ALL_META = etree.XPath("//meta")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
 _SHORTLINK = etree.XPath("//link[@rel='shortlink']/@href")
 _ARTICLE_ID = etree.XPath("//article[starts-with(@id, 'post-')]/@id")
@@ -324,6 +329,16 @@ def _ld_author(article: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> str
 
 def _parse(text: str) -> tuple[etree._Element, bool]:
     """Parse once; (tree, malformed). lxml recovers from anything, errors are only reported."""
+    # libxml2 turns NUL into U+FFFD and truncates text at a lone surrogate, so those go before
+    # parsing; other invisible characters are removed from each stored value instead, which
+    # spares a pass over the whole page.
+    if "\x00" in text:
+        text = clean_text(text)
+    else:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = clean_text(text)
     parser = lxml_html.HTMLParser(recover=True, remove_comments=False)
     try:
         tree = etree.fromstring(_XML_DECL.sub("", text, count=1), parser)
@@ -335,8 +350,24 @@ def _parse(text: str) -> tuple[etree._Element, bool]:
     return tree, malformed
 
 
-def _meta(tree: etree._Element, name: str) -> str | None:
-    return _first(_META(tree, name=name))
+def _metas(tree: etree._Element) -> dict[str, str]:
+    """First non-empty content of each meta property/name (head only, unless it has none)."""
+    elements = _HEAD_META(tree) or _ALL_META(tree)
+    found: dict[str, str] = {}
+    for el in elements:
+        key = el.get("property") or el.get("name")
+        content = el.get("content")
+        if key and content and content.strip() and key not in found:
+            found[key] = content.strip()
+    return found
+
+
+def _with_classes(candidates: list[etree._Element], *tokens: str) -> etree._Element | None:
+    wanted = set(tokens)
+    for el in candidates:
+        if wanted <= _classes(el):
+            return el
+    return None
 
 
 def _post_id(tree: etree._Element) -> int | None:
@@ -383,12 +414,12 @@ def extract_article(
 def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArticle:
     text, flags = decode_html(html if isinstance(html, str | bytes) else b"", encoding)
     article = ExtractedArticle(url=url, flags=flags)
-    tree, malformed = _parse(clean_text(text))
+    tree, malformed = _parse(text)
     if malformed:
         flags.append("malformed_html")
 
-    headers = _HEADER_XPATH(tree)
-    header = headers[0] if headers else None
+    header = _with_classes(_HEADER_CANDIDATES(tree), "the-post-header")
+    metas = _metas(tree)
     ld, ld_by_id = _json_ld_article(tree)
 
     # Title.
@@ -397,9 +428,7 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
         title = _first([_text_of(h) for h in _H_TITLE(header)])
     title = (
         title
-        or _strip_suffix(
-            _meta(tree, "og:title") and normalize_inline(_meta(tree, "og:title") or "")
-        )
+        or _strip_suffix(normalize_inline(metas.get("og:title", "")))
         or _strip_suffix(_first([_text_of(t) for t in _TITLE_TAG(tree)]))
         or _ld_str(ld.get("headline"))
         or _first([_text_of(t) for t in _OTHER_TITLE(tree)])
@@ -415,7 +444,7 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
         raw_attr = _first([t.get("datetime") for t in _H_TIME(header)])
     for candidate in (
         raw_attr,
-        _meta(tree, "article:published_time"),
+        metas.get("article:published_time"),
         _ld_str(ld.get("datePublished")),
     ):
         value = normalize_iso_datetime(candidate)
@@ -432,7 +461,7 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
             if article.published_at is None:
                 flags.append("date_unreadable")
     article.modified_at = normalize_iso_datetime(
-        _meta(tree, "article:modified_time") or _ld_str(ld.get("dateModified"))
+        metas.get("article:modified_time") or _ld_str(ld.get("dateModified"))
     )
 
     # Breadcrumb and category.
@@ -446,18 +475,18 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
         category_link = other[0] if other else None
     if category_link is not None and _text_of(category_link):
         article.category = _text_of(category_link)
-        article.category_url = (category_link.get("href") or "").strip() or None
+        article.category_url = normalize_inline(category_link.get("href") or "") or None
     elif len(article.breadcrumb) > 1:
         article.category = article.breadcrumb[-1]
         links = _BREADCRUMB(tree)[-1].xpath(".//a/@href")
-        article.category_url = links[0].strip() if links else None
+        article.category_url = normalize_inline(links[0]) if links else None
     else:
         article.category = _ld_str(ld.get("articleSection"))
 
     # Body, closing source/date lines.
-    contents = _CONTENT_XPATH(tree)
-    if contents:
-        blocks = content_blocks(contents[0])
+    content = _with_classes(_CONTENT_CANDIDATES(tree), "post-content", "entry-content")
+    if content is not None:
+        blocks = content_blocks(content)
     else:
         article.extraction_method = FALLBACK_METHOD
         flags.append("fallback")
@@ -470,20 +499,24 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
     article.word_count = len(article.body.split())
     if not article.body:
         flags.append("empty_body")
+    # Double-encoded text cannot be repaired safely; report it on what we store.
+    if looks_mojibake(f"{article.title or ''}\n{article.body}\n{article.source or ''}"):
+        flags.append("mojibake")
 
     # Language: declared, checked against the text.
     root = tree.getroottree().getroot()
     language, mismatch = detect_language(
-        root.get("lang"), _meta(tree, "og:locale"), f"{article.title or ''}\n{article.body}"
+        root.get("lang"), metas.get("og:locale"), f"{article.title or ''}\n{article.body}"
     )
     article.language = language
     if mismatch:
         flags.append("language_mismatch")
 
     article.post_id = _post_id(tree)
-    article.author = _meta(tree, "author") or _ld_author(ld, ld_by_id)
+    article.author = metas.get("author") or _ld_author(ld, ld_by_id)
     article.author = normalize_inline(article.author) if article.author else None
-    article.canonical_url = _first(_CANONICAL(tree))
+    canonical = _first(_CANONICAL(tree))
+    article.canonical_url = normalize_inline(canonical) if canonical else None
     return article
 
 

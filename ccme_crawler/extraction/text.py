@@ -73,8 +73,7 @@ def decode_html(data: str | bytes, encoding: str | None = None) -> tuple[str, li
     """Decode a page to text, reporting how clean the decoding was.
 
     Order: the caller's encoding (Scrapy's decision), a BOM, the page's meta charset, then UTF-8.
-    Undecodable bytes are replaced (never an exception) and flagged ``decode_errors``; text that
-    looks double-encoded is flagged ``mojibake`` (we cannot safely repair it, only report it).
+    Undecodable bytes are replaced (never an exception) and flagged ``decode_errors``.
     """
     flags: list[str] = []
     if isinstance(data, str):
@@ -92,6 +91,9 @@ def decode_html(data: str | bytes, encoding: str | None = None) -> tuple[str, li
             flags.append("decode_errors")
     if "\ufffd" in text and "decode_errors" not in flags:
         flags.append("decode_errors")
-    if _MOJIBAKE.search(text[:200_000]):
-        flags.append("mojibake")
     return text, flags
+
+
+def looks_mojibake(text: str) -> bool:
+    """True when text shows UTF-8 read as Latin-1/cp1252 ("Ã©" for "é", "â€™" for "’")."""
+    return _MOJIBAKE.search(text) is not None

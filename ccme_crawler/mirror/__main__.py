@@ -1,15 +1,68 @@
-"""``python -m ccme_crawler.mirror serve [--sample | --articles N] [--port P] [--live-links]``."""
+"""``python -m ccme_crawler.mirror serve [--sample | --articles N] [--port P] [--live-links]
+[--control]``.
+
+``--control`` (for benchmarks that run the mirror in a process of its own) reads one command a
+line on stdin and answers each with one JSON line on stdout; end of input stops the server:
+
+- ``add N``: publish N new French articles, newest of all (``MirrorSite.add_article``);
+- ``count``: requests served so far, by kind (``robots``, ``listing``, ``article``, ``other``);
+- ``reset``: forget the requests served so far.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 from ccme_crawler.mirror.sample import sample_site
 from ccme_crawler.mirror.server import MirrorServer
-from ccme_crawler.mirror.site import generate_site
+from ccme_crawler.mirror.site import MirrorArticle, MirrorSite, generate_site
 from ccme_crawler.urls import SITE_ORIGIN
+
+
+def publish_new_articles(site: MirrorSite, n: int) -> None:
+    """Add ``n`` French articles dated now (one second apart), spread over the French categories."""
+    categories = [c for c in site.categories if c.language == "fr"] or site.categories
+    start = datetime.now(UTC).replace(microsecond=0)
+    serial = len(site.articles)
+    for i in range(n):
+        number = serial + i
+        site.add_article(
+            MirrorArticle(
+                slug_path=f"/nouvel-article-{number}/",
+                title=f"Nouvel article {number}",
+                published_at=(start + timedelta(seconds=i)).isoformat(),
+                language="fr",
+                category=categories[i % len(categories)],
+                paragraphs=[f"Premier paragraphe de l’article {number}.", "Second paragraphe."],
+                source="MAP",
+                source_date=start.date().isoformat(),
+            )
+        )
+
+
+def _control_loop(server: MirrorServer) -> None:
+    for line in sys.stdin:
+        command, *args = line.split() or [""]
+        if command == "add" and len(args) == 1 and args[0].isdigit():
+            publish_new_articles(server.site, int(args[0]))
+            answer: dict[str, object] = {
+                "added": int(args[0]),
+                "articles": len(server.site.articles),
+            }
+        elif command == "count":
+            kinds = ("robots", "listing", "article", "other")
+            answer = {kind: server.count(kind) for kind in kinds}
+            answer["total"] = server.count()
+        elif command == "reset":
+            server.reset_requests()
+            answer = {"reset": True}
+        else:
+            answer = {"error": f"unknown command: {line.strip()!r}"}
+        print(json.dumps(answer), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         "--live-links",
         action="store_true",
         help=f"write links as the live site does ({SITE_ORIGIN}) instead of the mirror's own URL",
+    )
+    serve.add_argument(
+        "--control",
+        action="store_true",
+        help="read commands on stdin (add N, count, reset; see the module doc); EOF stops",
     )
     args = parser.parse_args(argv)
     if args.articles is not None and args.articles < 0:
@@ -47,8 +105,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  {server.base_url}{cat.path}  ({site.category_size(cat.path)} articles)", flush=True
         )
     try:
-        while True:
-            time.sleep(3600)
+        if args.control:
+            _control_loop(server)
+        else:
+            while True:
+                time.sleep(3600)
     except KeyboardInterrupt:
         pass
     finally:

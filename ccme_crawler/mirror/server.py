@@ -8,8 +8,8 @@ permalink); anything else is WordPress's 404 page. Articles carry ``ETag`` and `
 and answer conditional requests with 304. Bodies are gzipped when the client accepts it.
 
 Fault injection: ``server.set_fault(pattern, fault)`` registers ``fault(handler) -> bool`` for
-requests whose raw path (with query) starts with ``pattern`` (a str) or matches it (a compiled
-regex, ``re.search``). The fault runs before routing; returning True means it has answered (or
+requests whose path (with query, raw or percent-decoded) starts with ``pattern`` (a str) or
+matches it (a compiled regex, ``re.search``). The fault runs before routing; returning True means it has answered (or
 dropped) the request, False lets normal routing go on. Ready-made faults: :func:`respond`,
 :func:`delay`, :func:`drop_connection`, :func:`truncated`, :func:`times`.
 """
@@ -298,10 +298,15 @@ class MirrorServer:
     def _faults_for(self, path: str) -> list[tuple[str | re.Pattern[str], Fault]]:
         with self._lock:
             faults = list(self.faults)
+        decoded = unquote(path)
         return [
             (p, f)
             for p, f in faults
-            if (path.startswith(p) if isinstance(p, str) else p.search(path) is not None)
+            if (
+                path.startswith(p) or decoded.startswith(p)
+                if isinstance(p, str)
+                else p.search(path) is not None or p.search(decoded) is not None
+            )
         ]
 
 

@@ -316,7 +316,7 @@ class ArchiveSpider(scrapy.Spider):
             },
             body=response.body,
             encoding=getattr(response, "encoding", None),
-            fetched_at=_now(),
+            fetched_at=response.meta.get("ccme_fetched_at") or _now(),
             listing_category=category,
             listing_url=listing_url,
             warc=response.meta.get("ccme_warc"),

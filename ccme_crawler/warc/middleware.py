@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: request.meta key holding the capture time (ISO 8601, UTC) of the response.
+FETCHED_AT_META_KEY = "ccme_fetched_at"
 #: request.meta / response.meta key holding the WarcPointer of the response (or revisit) record.
 META_KEY = "ccme_warc"
 #: Priority in DOWNLOADER_MIDDLEWARES: above HttpCompressionMiddleware (590) and
@@ -86,6 +88,7 @@ class WarcCaptureMiddleware:
                 "WARC capture without ccme_crawler.warc.handler.CaptureHTTP11DownloadHandler: "
                 "status lines are recorded without reason phrase and headers as Scrapy keeps them"
             )
+        fetched_at = raw.sent_at if raw is not None and raw.sent_at else datetime.now(UTC)
         pointer = self.writer.write_exchange(
             target_uri=request.url.split("#", 1)[0],
             request_method=request.method,
@@ -96,13 +99,15 @@ class WarcCaptureMiddleware:
             reason="",
             response_headers=_header_pairs(response.headers),
             payload=raw.body if raw is not None else response.body,
-            fetched_at=(raw.sent_at if raw is not None and raw.sent_at else datetime.now(UTC)),
+            fetched_at=fetched_at,
             peer_ip=str(response.ip_address) if response.ip_address else None,
             request_head=raw.request_head if raw is not None else None,
             response_head=raw.response_head if raw is not None and raw.response_head else None,
             extra_headers=_flag_headers(response.flags),
         )
         request.meta[META_KEY] = pointer
+        # The WARC-Date, so that the crawl and a re-extraction of its WARCs store the same time.
+        request.meta[FETCHED_AT_META_KEY] = fetched_at.astimezone(UTC).isoformat()
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value("ccme/warc/exchanges")

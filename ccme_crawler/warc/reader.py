@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
+from warcio.recordloader import ArcWarcRecord
 
 from ccme_crawler.items import WarcPointer
 from ccme_crawler.warc.writer import sorted_warcs
@@ -21,20 +24,57 @@ class CapturedPage:
     status: int
     reason: str
     protocol: str
-    headers: dict[str, str]  # names lower-cased, repeated values joined by ", "
-    body: bytes  # transfer- and content-decoded
+    headers: dict[str, str]  # as the spider sees them (see _scrapy_view); lower-case names
+    raw_headers: list[tuple[str, str]]  # every header line as received, in order
+    body: bytes  # de-chunked and content-decoded, as HttpCompressionMiddleware leaves it
     fetched_at: str  # ISO 8601, UTC (the WARC-Date of the record)
     pointer: WarcPointer  # the response or revisit record itself
     record_type: str  # "response" or "revisit"
     refers_to: WarcPointer | None = None  # for a revisit: the response holding the payload
 
 
-def _headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, value in pairs:
+# Headers Twisted consumes and Scrapy never shows (twisted.web._newclient.HTTPParser).
+_CONNECTION_HEADERS = {
+    "connection",
+    "keep-alive",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "proxy-connection",
+}
+
+
+def _scrapy_view(
+    raw_headers: list[tuple[str, str]], body: bytes, method: str = "GET"
+) -> tuple[dict[str, str], bytes]:
+    """Headers and body as Scrapy's HTTP/1.1 handler and HttpCompressionMiddleware hand them
+    to a spider: connection headers dropped, content encodings Scrapy knows decoded and removed
+    from Content-Encoding. Names lower-cased, repeated values joined by ", "."""
+    headers: dict[str, str] = {}
+    for name, value in raw_headers:
         key = name.lower()
-        out[key] = f"{out[key]}, {value}" if key in out else value
-    return out
+        if key in _CONNECTION_HEADERS:
+            continue
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    encoding = headers.get("content-encoding")
+    if encoding and method != "HEAD":
+        to_decode, to_keep = HttpCompressionMiddleware._split_encodings([encoding.encode()])
+        for name in to_decode:
+            body = HttpCompressionMiddleware._decode(body, name, 0)
+        if to_keep:
+            headers["content-encoding"] = b",".join(to_keep).decode()
+        else:
+            del headers["content-encoding"]
+    return headers, body
+
+
+def _message_body(record: ArcWarcRecord) -> bytes:
+    """The record's HTTP body with any chunked transfer coding removed (content coding kept)."""
+    assert record.http_headers is not None
+    if (record.http_headers.get_header("transfer-encoding") or "").lower() == "chunked":
+        return ChunkedDataReader(record.raw_stream).read()
+    return record.raw_stream.read()
 
 
 def _iso(warc_date: str) -> str:
@@ -45,14 +85,14 @@ def _read_body(path: Path, offset: int) -> bytes:
     with open(path, "rb") as fh:
         fh.seek(offset)
         for record in ArchiveIterator(fh):
-            return record.content_stream().read()
+            return _message_body(record)
     raise ValueError(f"no record at {path.name} @ {offset}")
 
 
 def iter_captured_pages(directory: Path) -> Iterator[CapturedPage]:
     """Every response record, and every revisit resolved to its original payload, in capture
-    order (files by name timestamp and serial, records by offset). Bodies are de-chunked and
-    content-decoded (gzip, deflate, br) as Scrapy's HttpCompressionMiddleware would."""
+    order (files by name timestamp and serial, records by offset): robots.txt, redirects and
+    error pages included. Headers and body are what the spider got (see :func:`_scrapy_view`)."""
     directory = Path(directory)
     originals: dict[str, WarcPointer] = {}  # record id -> response pointer
     by_digest: dict[tuple[str, str], WarcPointer] = {}  # (uri, payload digest) -> pointer
@@ -66,7 +106,7 @@ def iter_captured_pages(directory: Path) -> Iterator[CapturedPage]:
                 uri = headers.get_header("WARC-Target-URI")
                 digest = headers.get_header("WARC-Payload-Digest")
                 record_id = headers.get_header("WARC-Record-ID")
-                body = record.content_stream().read() if record.rec_type == "response" else b""
+                body = _message_body(record) if record.rec_type == "response" else b""
                 it.read_to_end(record)
                 pointer = WarcPointer(
                     filename=path.name,
@@ -90,6 +130,7 @@ def iter_captured_pages(directory: Path) -> Iterator[CapturedPage]:
                         continue  # the original is not in this directory: nothing to hand over
                     body = _read_body(directory / refers_to.filename, refers_to.offset)
                 http = record.http_headers
+                view_headers, body = _scrapy_view(list(http.headers), body)
                 status_text = http.get_statuscode() or "0"
                 reason = http.statusline.split(" ", 1)[1] if " " in http.statusline else ""
                 yield CapturedPage(
@@ -97,7 +138,8 @@ def iter_captured_pages(directory: Path) -> Iterator[CapturedPage]:
                     status=int(status_text),
                     reason=reason,
                     protocol=http.protocol,
-                    headers=_headers(http.headers),
+                    headers=view_headers,
+                    raw_headers=list(http.headers),
                     body=body,
                     fetched_at=_iso(headers.get_header("WARC-Date")),
                     pointer=pointer,

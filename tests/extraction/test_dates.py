@@ -33,6 +33,10 @@ from ccme_crawler.extraction.dates import is_date_line, normalize_iso_datetime
         ("July 3, 2016", "en", "2016-07-03"),
         ("3 July 2016", "en", "2016-07-03"),
         ("Thursday, 19 September 2019 22:15", "en", "2019-09-19"),
+        ("Thursday, September 19, 2019", "en", "2019-09-19"),
+        ("18-02-2014", None, "2014-02-18"),
+        ("18/02/14", None, "2014-02-18"),
+        ("3 Jul 2016", "en", "2016-07-03"),
     ],
 )
 def test_visible_dates(text: str, language: str | None, expected: str) -> None:

@@ -994,7 +994,7 @@ SEED_EXPECTED = {
 
 def seed_body() -> str:
     """The seed body as the ground-truth text prints it (shared/seed), blank-line separated."""
-    seed_txt = Path("/work/shared/seed/000_dfbf767dc6d368f1.txt").read_text(encoding="utf-8")
+    seed_txt = (HERE.parent / "fixtures" / "reference" / "seed.txt").read_text(encoding="utf-8")
     lines = seed_txt.split("\n")
     start = next(
         i for i, line in enumerate(lines) if line.startswith("Le Maroc et la Belgique ont signé")

@@ -206,6 +206,10 @@ def test_faults(server: MirrorServer) -> None:
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
         get(server, f"{MEDIAS}page/2/")
     server.clear_faults()
+    arabic = next(a for a in server.site.articles if a.language == "ar")
+    server.set_fault(unquote(arabic.slug_path), respond(500))
+    assert get(server, arabic.slug_path.lower())[0] == 500
+    server.clear_faults()
     server.set_fault(MEDIAS, delay(0.01))
     assert get(server, MEDIAS)[0] == 200
 

@@ -9,9 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-PAGE = "<html><head><title>Page é</title></head><body><p>Bonjour</p></body></html>".encode()
-GZ_TEXT = b"<html><body>" + b"compressed " * 200 + b"</body></html>"
-CHUNKS = [b"<html><body>first chunk ", b"second chunk</body></html>"]
+from .helpers import CHUNKS, GZ_TEXT, PAGE
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -37,6 +37,10 @@ class CaptureSpider(scrapy.Spider):
             "request_url": response.request.url if response.request else None,
             "status": response.status,
             "body": response.body.decode("utf-8", "replace"),
+            "headers": {
+                name.decode().lower(): ", ".join(v.decode() for v in values)
+                for name, values in response.headers.items()
+            },
             "warc": {
                 "filename": pointer.filename,
                 "offset": pointer.offset,

@@ -10,6 +10,11 @@ from typing import Any
 from ccme_crawler.items import WarcPointer
 from ccme_crawler.warc import WarcWriter
 
+# What the loopback server of conftest.py serves.
+PAGE = "<html><head><title>Page é</title></head><body><p>Bonjour</p></body></html>".encode()
+GZ_TEXT = b"<html><body>" + b"compressed " * 200 + b"</body></html>"
+CHUNKS = [b"<html><body>first chunk ", b"second chunk</body></html>"]
+
 HTML = "<html><head><title>Titre é</title></head><body>Bonjour</body></html>".encode()
 
 

@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from ccme_crawler.warc import iter_captured_pages, verify_warcs
 from ccme_crawler.warc.writer import sorted_warcs
 
-from .conftest import CHUNKS, GZ_TEXT, PAGE
+from .helpers import CHUNKS, GZ_TEXT, PAGE
 
 HELPER = Path(__file__).with_name("crawl_helper.py")
 WARCIO = Path(sys.executable).with_name("warcio")
@@ -123,7 +123,10 @@ def test_crawl_captures_every_exchange_as_received(http_server: str, tmp_path: P
     assert check.returncode == 0, check.stdout
     pages = {p.pointer.record_id: p for p in iter_captured_pages(warc_dir)}
     for item in items:
-        assert pages[item["warc"]["record_id"]].body.decode() == item["body"]
+        captured = pages[item["warc"]["record_id"]]
+        assert captured.body.decode() == item["body"]
+        assert captured.headers == item["headers"]
+        assert captured.status == item["status"]
     assert pages[by_request[f"{base}/chunked"]["warc"]["record_id"]].body == b"".join(CHUNKS)
     assert (warc_dir / "index.cdxj").exists()
 

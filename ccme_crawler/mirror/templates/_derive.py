@@ -1,6 +1,7 @@
 """Derive the mirror's page templates from the reference markup (a maintenance script).
 
-Run ``python ccme_crawler/mirror/templates/_derive.py /work/shared/reference-site`` to rebuild
+Run ``python ccme_crawler/mirror/templates/_derive.py [REFERENCE_DIR]`` (default
+``tests/fixtures/reference``) to rebuild
 ``article.html``, ``listing.html``, ``error404.html``, ``related_item.html`` and
 ``listing_item.html`` from ``article-fr.html`` and ``category-fr.html``. Only the parts that
 depend on the post or the listing are replaced by ``{{placeholders}}``; the chrome (head,
@@ -291,4 +292,4 @@ def main(ref_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference-site")
+    main(sys.argv[1] if len(sys.argv) > 1 else str(HERE.parents[2] / "tests/fixtures/reference"))
