@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
+
 import click
 
 from ccme_crawler import __version__
@@ -54,7 +57,9 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
         f"  articles unchanged {c['articles_unchanged'] + c['articles_not_modified']}",
         f"  failures           {c['failures']}"
         + (
-            " (" + ", ".join(f"{k}: {v}" for k, v in sorted(summary.failures_by_reason.items())) + ")"
+            " ("
+            + ", ".join(f"{k}: {v}" for k, v in sorted(summary.failures_by_reason.items()))
+            + ")"
             if summary.failures_by_reason
             else ""
         ),
@@ -83,18 +88,52 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
     help="Category to walk (repeatable). Default: the three 'Archives du CCME' categories.",
 )
 @click.option("--full", is_flag=True, help="Walk every listing page and re-fetch every article.")
-@click.option("--since", metavar="DATE", help="Stop at articles published before DATE (YYYY-MM-DD).")
+@click.option(
+    "--since", metavar="DATE", help="Stop at articles published before DATE (YYYY-MM-DD)."
+)
 @click.option("--recheck", is_flag=True, help="Re-fetch stored articles with conditional requests.")
-@click.option("--recheck-since", metavar="DATE", help="With --recheck: only articles published since DATE.")
-@click.option("--lookahead", type=click.IntRange(1, 100), help="Refresh: listing pages with nothing new before stopping (default 1).")
-@click.option("--warc", "warc_dir", type=click.Path(file_okay=False, path_type=Path), help="Write every HTTP exchange to WARC files in this folder.")
-@click.option("--no-warc", is_flag=True, help="Do not write WARC files (default for the live site is data/warc).")
-@click.option("--sample", is_flag=True, help="Crawl the bundled sample of the site, served on 127.0.0.1 (no network).")
-@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting, as `scrapy crawl -s`.")
+@click.option(
+    "--recheck-since", metavar="DATE", help="With --recheck: only articles published since DATE."
+)
+@click.option(
+    "--lookahead",
+    type=click.IntRange(1, 100),
+    help="Refresh: listing pages with nothing new before stopping (default 1).",
+)
+@click.option(
+    "--warc",
+    "warc_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write every HTTP exchange to WARC files in this folder.",
+)
+@click.option(
+    "--no-warc",
+    is_flag=True,
+    help="Do not write WARC files (default for the live site is data/warc).",
+)
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Crawl the bundled sample of the site, served on 127.0.0.1 (no network).",
+)
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting, as `scrapy crawl -s`.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
-@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Write the crawl log (INFO) to this file.")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the crawl log (INFO) to this file.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log at INFO level on stderr.")
-@click.option("--progress/--no-progress", default=None, help="Progress line (default: only on a terminal).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress line (default: only on a terminal)."
+)
 def crawl(
     db_path: Path,
     base_url: str,
@@ -234,7 +273,11 @@ def stats(db_path: Path, as_json: bool) -> None:
 
 @main.command("serve-sample")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--articles", type=click.IntRange(1, 1_000_000), help="Serve a generated mirror of N articles instead of the sample.")
+@click.option(
+    "--articles",
+    type=click.IntRange(1, 1_000_000),
+    help="Serve a generated mirror of N articles instead of the sample.",
+)
 def serve_sample(port: int, articles: int | None) -> None:
     """Serve the bundled sample (or a generated mirror) on 127.0.0.1 until interrupted."""
     from ccme_crawler.mirror import MirrorServer, generate_site, sample_site
@@ -255,7 +298,11 @@ def serve_sample(port: int, articles: int | None) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(exists=True, path_type=Path))
-@click.option("--repair", is_flag=True, help="Cut WARC files cut short by a crash back to their last complete record.")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Cut WARC files cut short by a crash back to their last complete record.",
+)
 def verify(directory: Path, repair: bool) -> None:
     """Check every WARC record's gzip member and digests; name any damaged record."""
     from ccme_crawler.warc import repair_warc, verify_warcs, write_cdxj
@@ -266,7 +313,9 @@ def verify(directory: Path, repair: bool) -> None:
         for name in truncated:
             path = Path(name) if Path(name).is_absolute() else directory / name
             result = repair_warc(path)
-            click.echo(f"{'repaired' if result.repaired else 'not repaired'}: {name}: {result.detail}")
+            click.echo(
+                f"{'repaired' if result.repaired else 'not repaired'}: {name}: {result.detail}"
+            )
         if truncated:
             write_cdxj(directory if directory.is_dir() else directory.parent)
             report = verify_warcs(directory)
@@ -282,8 +331,20 @@ def verify(directory: Path, repair: bool) -> None:
 
 @main.command()
 @db_option
-@click.option("--warc", "warc_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of WARC files written by crawls.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="WACZ file to write.")
+@click.option(
+    "--warc",
+    "warc_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of WARC files written by crawls.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="WACZ file to write.",
+)
 @click.option("--title", default="CCME archive", show_default=True)
 def package(db_path: Path, warc_dir: Path, output: Path, title: str) -> None:
     """Build a WACZ (WARCs, CDXJ index, pages.jsonl of the articles) that replay tools open."""
@@ -305,7 +366,13 @@ def package(db_path: Path, warc_dir: Path, output: Path, title: str) -> None:
 
 @main.command()
 @db_option
-@click.option("--warc", "warc_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of WARC files written by crawls.")
+@click.option(
+    "--warc",
+    "warc_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of WARC files written by crawls.",
+)
 def reextract(db_path: Path, warc_dir: Path) -> None:
     """Rebuild the database from WARC captures with the current extractor (no network)."""
     from ccme_crawler.reextract import reextract as run_reextract
@@ -325,6 +392,169 @@ def reextract(db_path: Path, warc_dir: Path) -> None:
     )
 
 
+def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The article filters shared by `export` and `search`."""
+    for option in reversed(
+        [
+            click.option(
+                "--category",
+                "categories",
+                multiple=True,
+                metavar="PATH_OR_LABEL",
+                help="Only this category, by path, URL or label (repeatable).",
+            ),
+            click.option(
+                "--language",
+                "languages",
+                multiple=True,
+                metavar="CODE",
+                help="Only this language: fr, ar or en (repeatable).",
+            ),
+            click.option(
+                "--source",
+                "sources",
+                multiple=True,
+                metavar="NAME",
+                help="Only this outlet, canonical or as written (repeatable).",
+            ),
+            click.option(
+                "--since",
+                metavar="DATE",
+                help="Only articles published on or after DATE (YYYY-MM-DD).",
+            ),
+            click.option(
+                "--until",
+                metavar="DATE",
+                help="Only articles published on or before DATE (YYYY-MM-DD).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _parse_filters(**values: Any) -> Any:
+    from ccme_crawler.exports import ArticleFilters, ExportUsageError
+
+    try:
+        return ArticleFilters.parse(**values)
+    except ExportUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@main.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "parquet", "sqlite"]),
+    required=True,
+    help="File format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Export folder, or data file with the format's suffix. Default: <db folder>/exports/<format>.",
+)
+@_filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
+def export(
+    db_path: Path,
+    fmt: str,
+    output: Path | None,
+    categories: tuple[str, ...],
+    languages: tuple[str, ...],
+    sources: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    as_json: bool,
+) -> None:
+    """Export articles as CSV, JSON Lines, Parquet or SQLite, with a manifest.json beside."""
+    from ccme_crawler.exports import ExportError, ExportUsageError, export_articles
+
+    filters = _parse_filters(
+        categories=categories, languages=languages, sources=sources, since=since, until=until
+    )
+    try:
+        result = export_articles(db_path, fmt, output or db_path.parent / "exports" / fmt, filters)
+    except ExportUsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except (ExportError, StorageError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result.manifest, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{result.rows} articles exported to {result.target.data_path}\n"
+        f"manifest: {result.target.manifest_path}"
+    )
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@_filter_options
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=20,
+    show_default=True,
+    help="Matches to print.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the matches as JSON.")
+def search(
+    query: str,
+    db_path: Path,
+    categories: tuple[str, ...],
+    languages: tuple[str, ...],
+    sources: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Full-text search of titles and bodies (accents folded), best matches first.
+
+    Words must all appear; "quoted words" form a phrase; word* matches a prefix; OR between two
+    words matches either. Matches are shown **like this** (bold on a terminal).
+    """
+    filters = _parse_filters(
+        categories=categories, languages=languages, sources=sources, since=since, until=until
+    )
+    color = not as_json and sys.stdout.isatty()
+    marks = (click.style("", bold=True, reset=False), "\x1b[0m") if color else ("**", "**")
+    try:
+        with Storage.open(db_path, readonly=True) as storage:
+            total, matches = storage.search(query, limit=limit, marks=marks, **filters.as_kwargs())
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(
+            json.dumps(
+                {"query": query, "total": total, "matches": matches}, ensure_ascii=False, indent=2
+            )
+        )
+        return
+    click.echo(
+        f"{total} matches for {query!r}"
+        + (f", best {len(matches)}:" if total > len(matches) else ":" if total else "")
+    )
+    for n, match in enumerate(matches, start=1):
+        meta = "  ".join(
+            str(v)
+            for v in (
+                (match["published_at"] or "")[:10],
+                match["language"],
+                match["source_name"] or match["source"],
+            )
+            if v
+        )
+        click.echo(f"\n{n}. {match['title_highlighted'] or match['title'] or '(no title)'}")
+        click.echo(f"   {meta}  {match['url']}")
+        if match["snippet"]:
+            click.echo("   " + " ".join(match["snippet"].split()))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
-

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -14,6 +16,9 @@ from scrapy.exceptions import DropItem
 from ccme_crawler.extensions import crawl_state
 from ccme_crawler.extraction import content_hash, extract_article, is_soft_404, normalize_source
 from ccme_crawler.items import ArticleRecord, ListingEntry, PageFailure, RawPage
+from ccme_crawler.middlewares import close_spider
+
+logger = logging.getLogger(__name__)
 
 
 def article_record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
@@ -119,15 +124,46 @@ class DeduplicateArticlePipeline(_CrawlerPipeline):
 
 
 class StoreArticlePipeline(_CrawlerPipeline):
-    """Writes records, listing entries and failures to SQLite, one transaction each."""
+    """Writes records, listing entries and failures to SQLite, one transaction each.
+
+    A write SQLite refuses (disk full, I/O error) stops the run with close reason
+    ``storage_error`` (exit status 74): the failed transaction was rolled back, so the file
+    holds whole records only, and the next run fetches what was not stored.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.broken: str | None = None
 
     def process_item(self, item: Any) -> Any:
+        if self.broken is not None:
+            # Logged once below; the items still in flight are dropped quietly (the next run
+            # fetches them again).
+            raise DropItem(
+                f"not stored: the database cannot be written ({self.broken})", log_level="DEBUG"
+            )
         state = crawl_state(self.crawler)
-        if isinstance(item, ArticleRecord):
-            result = state.storage.upsert_article(item, state.run_id)
-            self.stats.inc_value(f"ccme/articles/{result.outcome}")
-        elif isinstance(item, ListingEntry):
-            state.storage.record_listing_entry(item)
-        elif isinstance(item, PageFailure):
-            state.storage.record_failure(item, state.run_id)
+        try:
+            if isinstance(item, ArticleRecord):
+                result = state.storage.upsert_article(item, state.run_id)
+                self.stats.inc_value(f"ccme/articles/{result.outcome}")
+            elif isinstance(item, ListingEntry):
+                state.storage.record_listing_entry(item)
+            elif isinstance(item, PageFailure):
+                state.storage.record_failure(item, state.run_id)
+        except sqlite3.OperationalError as exc:
+            # Lock timeouts are not expected (WAL, long busy timeout) but are not disk faults.
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise
+            self.broken = str(exc)
+            self.stats.set_value("ccme/storage_error", self.broken)
+            logger.error(
+                "Cannot write to the database %s (%s): stopping the run",
+                state.storage.path,
+                exc,
+            )
+            close_spider(self.crawler, "storage_error")
+            raise DropItem(
+                f"not stored: the database cannot be written ({exc})", log_level="DEBUG"
+            ) from exc
         return item

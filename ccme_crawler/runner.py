@@ -12,7 +12,10 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from ccme_crawler.extensions import run_counts
 from ccme_crawler.locking import LockHeld, RunLock
+from ccme_crawler.metadata import write_datasette_metadata
+from ccme_crawler.spiders.archive import ArchiveSpider
 from ccme_crawler.storage import Storage, check_database_file
 from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, category_path, normalize_base_url
 
@@ -22,6 +25,7 @@ EXIT_FAILURES = 1
 EXIT_USAGE = 2
 EXIT_SITE_DOWN = 3
 EXIT_RATE_LIMITED = 4
+EXIT_STORAGE_ERROR = 74  # sysexits EX_IOERR: the database could not be written (disk full, I/O)
 EXIT_LOCKED = 75
 EXIT_INTERRUPTED = 130
 
@@ -167,10 +171,13 @@ def build_settings(options: CrawlOptions) -> Settings:
 
 
 def _exit_code(status: str, reason: str, counts: dict[str, int], threshold: float) -> int:
-    if reason == "site_down":
+    # "robots_unavailable": robots.txt answered 5xx or not at all (RFC 9309: fetch nothing).
+    if reason in ("site_down", "robots_unavailable"):
         return EXIT_SITE_DOWN
     if reason == "rate_limited":
         return EXIT_RATE_LIMITED
+    if reason == "storage_error":
+        return EXIT_STORAGE_ERROR
     if status == "interrupted":
         return EXIT_INTERRUPTED
     if status == "failed":
@@ -186,8 +193,6 @@ def _exit_code(status: str, reason: str, counts: dict[str, int], threshold: floa
 
 def run_crawl(options: CrawlOptions) -> CrawlSummary:
     """Run one crawl to its end. Raises UsageError, LockHeld or StorageError before crawling."""
-    from ccme_crawler.spiders.archive import ArchiveSpider
-
     options = validate_options(options)
     check_database_file(options.db_path)
     settings = build_settings(options)
@@ -214,10 +219,12 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     with Storage.open(options.db_path) as storage:
         run = storage.get_run(run_id) if run_id else None
+    try:
+        write_datasette_metadata(options.db_path)
+    except OSError as exc:
+        warnings.append(f"could not write Datasette metadata: {exc}")
     status = run["status"] if run else "failed"
     reason = (run or {}).get("finish_reason") or str(stats.get("finish_reason", "unknown"))
-    from ccme_crawler.extensions import run_counts
-
     counts = run_counts(stats)
     failures = {
         key.split("/", 2)[2]: int(value)

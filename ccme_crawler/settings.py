@@ -49,6 +49,14 @@ ITEM_PIPELINES = {
 # site). The download handler keeps the bytes, status line and headers exactly as received.
 DOWNLOADER_MIDDLEWARES = {
     "ccme_crawler.warc.middleware.WarcCaptureMiddleware": 950,
+    # Faults become named outcomes (docs/faults.md); priorities explained in middlewares.py.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "ccme_crawler.middlewares.SharedRobotsTxtMiddleware": 100,
+    "ccme_crawler.middlewares.RedirectGuardMiddleware": 610,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "ccme_crawler.middlewares.RetryAfterMiddleware": 550,
+    "ccme_crawler.middlewares.SiteDownMiddleware": 545,
+    "ccme_crawler.middlewares.RobotsTxtGuardMiddleware": 540,
 }
 DOWNLOAD_HANDLERS = {
     "http": "ccme_crawler.warc.handler.CaptureHTTP11DownloadHandler",
@@ -78,3 +86,10 @@ CCME_REFRESH_LOOKAHEAD = 1
 CCME_MAX_LISTING_PAGES = 5000
 # Exit status 1 when failures exceed this share of pages fetched (and at least one failure).
 CCME_FAILURE_THRESHOLD = 0.0
+# A 429/503 asking to wait (Retry-After) up to this many seconds pauses the crawl; a longer wait
+# ends the run politely (close reason "rate_limited", exit status 4).
+CCME_RETRY_AFTER_MAX = 300.0
+CCME_RETRY_AFTER_CODES = [429, 503]
+# This many different pages failing in a row (5xx or no answer) with no success in between: the
+# site is down, the run stops (close reason "site_down", exit status 3). 0 turns it off.
+CCME_SITE_DOWN_AFTER = 20

@@ -40,7 +40,9 @@ def _records(warc_dir: Path) -> list[tuple[str, str, int | None]]:
                 status = None
                 if record.http_headers is not None and record.rec_type in ("response", "revisit"):
                     status = int(record.http_headers.get_statuscode())
-                found.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), status))
+                found.append(
+                    (record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), status)
+                )
     return found
 
 
@@ -58,7 +60,9 @@ def test_warcs_pass_warcio_check(archived_crawl) -> None:  # type: ignore[no-unt
     files = [str(p) for p in sorted(warc_dir.glob("*.warc.gz"))]
     result = subprocess.run(
         [str(Path(sys.executable).parent / "warcio"), "check", *files],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert (bool(files), result.returncode) == (True, 0), result.stdout + result.stderr
 
@@ -77,7 +81,10 @@ def test_every_article_points_at_its_capture(archived_crawl) -> None:  # type: i
         with path.open("rb") as handle:
             for record in ArchiveIterator(handle):
                 ids[record.rec_headers.get_header("WARC-Record-ID")] = (path.name, record.rec_type)
-    assert all(ids.get(a["warc_record_id"]) == (Path(a["warc_filename"]).name, "response") for a in articles)
+    assert all(
+        ids.get(a["warc_record_id"]) == (Path(a["warc_filename"]).name, "response")
+        for a in articles
+    )
 
 
 def test_reextraction_gives_the_same_articles_table(archived_crawl) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +125,9 @@ def test_package_builds_a_wacz_with_pages(archived_crawl) -> None:  # type: igno
     ) == (0, True, summary["articles_new"])
 
 
-def test_verify_names_a_damaged_record_and_repair_restores_a_cut_file(tmp_path: Path, archived_crawl) -> None:  # type: ignore[no-untyped-def]
+def test_verify_names_a_damaged_record_and_repair_restores_a_cut_file(
+    tmp_path: Path, archived_crawl
+) -> None:  # type: ignore[no-untyped-def]
     _, _, warc_dir, _, _ = archived_crawl
     copy = tmp_path / "warc"
     copy.mkdir()

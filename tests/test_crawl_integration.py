@@ -20,9 +20,7 @@ pytestmark = pytest.mark.integration
 def expected_default_articles(site) -> dict:  # type: ignore[no-untyped-def]
     """Articles reachable from the three default categories, by canonical URL."""
     wanted = set(DEFAULT_CATEGORIES)
-    return {
-        a.url: a for a in site.expected_articles() if {c.path for c in a.categories} & wanted
-    }
+    return {a.url: a for a in site.expected_articles() if {c.path for c in a.categories} & wanted}
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +106,7 @@ def test_seed_article_comes_out_as_the_seed_table_says(first_crawl) -> None:  # 
 
 
 def test_no_article_fetched_twice_despite_url_variants(first_crawl) -> None:  # type: ignore[no-untyped-def]
-    _, server, _, _, requests = first_crawl
+    _, _, _, _, requests = first_crawl
     article_paths = [
         canonical_article_url("https://www.ccme.org.ma" + r.path)
         for r in requests
@@ -174,8 +172,13 @@ def test_full_recrawl_changes_no_row(tmp_path: Path, sample_server: MirrorServer
     first = crawl(db, sample_server)
     before = _snapshot(db)
     second = crawl(db, sample_server, "--full")
-    assert (first["returncode"], second["returncode"], second["articles_new"],
-            second["articles_updated"], _snapshot(db) == before) == (0, 0, 0, 0, True)
+    assert (
+        first["returncode"],
+        second["returncode"],
+        second["articles_new"],
+        second["articles_updated"],
+        _snapshot(db) == before,
+    ) == (0, 0, 0, 0, True)
 
 
 def test_crawl_with_live_links_stays_on_the_mirror(tmp_path: Path) -> None:
@@ -189,12 +192,16 @@ def test_crawl_with_live_links_stays_on_the_mirror(tmp_path: Path) -> None:
     )
 
 
-def test_extra_categories_in_arabic_and_english(tmp_path: Path, sample_server: MirrorServer) -> None:
+def test_extra_categories_in_arabic_and_english(
+    tmp_path: Path, sample_server: MirrorServer
+) -> None:
     site = sample_server.site
     others = [c for c in site.categories if c.language in ("ar", "en")]
     args = [arg for c in others for arg in ("--category", c.path)]
     summary = crawl(tmp_path / "ccme.sqlite", sample_server, *args)
-    languages = {r["language"] for r in rows(tmp_path / "ccme.sqlite", "SELECT language FROM articles")}
+    languages = {
+        r["language"] for r in rows(tmp_path / "ccme.sqlite", "SELECT language FROM articles")
+    }
     assert (summary["returncode"], languages) == (0, {c.language for c in others})
 
 

@@ -121,14 +121,29 @@ def test_second_concurrent_run_exits_75_without_touching_the_database(crawled) -
     before = db.read_bytes()
     with RunLock(db):
         result = subprocess.run(
-            [sys.executable, "-m", "ccme_crawler", "crawl", "--db", str(db), "--base-url",
-             server.base_url, *FAST_SETTINGS],
-            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+            [
+                sys.executable,
+                "-m",
+                "ccme_crawler",
+                "crawl",
+                "--db",
+                str(db),
+                "--base-url",
+                server.base_url,
+                *FAST_SETTINGS,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
     assert (result.returncode, db.read_bytes() == before, server.count()) == (75, True, 0)
 
 
-def test_lock_left_by_a_dead_process_is_taken_over(tmp_path: Path, sample_server: MirrorServer) -> None:
+def test_lock_left_by_a_dead_process_is_taken_over(
+    tmp_path: Path, sample_server: MirrorServer
+) -> None:
     db = tmp_path / "ccme.sqlite"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -139,9 +154,24 @@ def test_lock_left_by_a_dead_process_is_taken_over(tmp_path: Path, sample_server
 
 def _start_slow_crawl(db: Path, server: MirrorServer) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "ccme_crawler", "crawl", "--db", str(db), "--base-url",
-         server.base_url, "--no-progress", *FAST_SETTINGS, "-s", "CONCURRENT_REQUESTS=2"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "ccme_crawler",
+            "crawl",
+            "--db",
+            str(db),
+            "--base-url",
+            server.base_url,
+            "--no-progress",
+            *FAST_SETTINGS,
+            "-s",
+            "CONCURRENT_REQUESTS=2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

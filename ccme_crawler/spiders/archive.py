@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 from ccme_crawler.extensions import CrawlState, crawl_state
 from ccme_crawler.extraction.listing import extract_listing
 from ccme_crawler.items import ListingEntry, PageFailure, RawPage
+from ccme_crawler.middlewares import FetchFailed
 from ccme_crawler.urls import (
     DEFAULT_CATEGORIES,
     canonical_article_url,
@@ -42,27 +43,51 @@ def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
     exc = failure.value
     if isinstance(exc, HttpError):
         status = exc.response.status
-        return f"http_{status}", status, f"HTTP {status}"
+        detail = f"HTTP {status}"
+        retry_after = exc.response.headers.get(b"Retry-After")
+        if retry_after:
+            detail += f" (Retry-After: {retry_after.decode('latin-1')[:100]})"
+        return f"http_{status}", status, detail
+    if isinstance(exc, FetchFailed):
+        return exc.reason, None, exc.detail[:500]
     name = type(exc).__name__
     detail = str(exc)[:500] or name
+    cause = str(exc.__cause__) if exc.__cause__ is not None else ""
+    if cause and cause not in detail:
+        detail = f"{detail}: {cause}"[:500]
     mapping = {
         "TimeoutError": "timeout",
         "TCPTimedOutError": "timeout",
+        "DownloadTimeoutError": "timeout",
         "ConnectionRefusedError": "connection_refused",
+        "DownloadConnectionRefusedError": "connection_refused",
         "ConnectionLost": "connection_lost",
         "ConnectionDone": "connection_lost",
         "ResponseNeverReceived": "no_response",
         "ResponseFailed": "response_failed",
+        "DownloadFailedError": "response_failed",
         "PotentialDataLoss": "truncated",
+        "ResponseDataLossError": "truncated",
         "DNSLookupError": "dns",
+        "CannotResolveHostError": "dns",
         "IgnoreRequest": "ignored",
         "CancelledError": "cancelled",
+        "DownloadCancelledError": "cancelled",
     }
     reason = mapping.get(name, name.lower())
-    if "robots.txt" in detail.lower() or "Forbidden by robots.txt" in detail:
+    lowered = detail.lower()
+    if reason == "response_failed" and "connectionlost" in lowered:
+        reason = "connection_lost"  # reset by the peer, or closed before the answer
+    if name == "DownloadCancelledError" and detail == name:
+        # Scrapy's HTTP handler cancels a body download, without a message, only when the body
+        # grows past DOWNLOAD_MAXSIZE (the size was not announced in Content-Length).
+        reason, detail = "too_large", "body larger than DOWNLOAD_MAXSIZE: download cancelled"
+    elif "robots.txt" in lowered:
         reason = "robots_disallowed"
-    if "maxsize" in detail.lower() or "max size" in detail.lower():
+    elif "maxsize" in lowered or "max size" in lowered:
         reason = "too_large"
+    elif "max redirections" in lowered:
+        reason = "too_many_redirects"
     return reason, None, detail
 
 
@@ -84,7 +109,6 @@ class _Walk:
 
 class ArchiveSpider(scrapy.Spider):
     name = "archive"
-    custom_settings: dict[str, Any] = {}
 
     def __init__(
         self,
@@ -221,9 +245,10 @@ class ArchiveSpider(scrapy.Spider):
             walk.stopped = True
         if not walk.stopped and not walk.reached_end:
             yield from self._next_listing_requests(walk, page, listing.last_page)
-        # A refresh that found nothing new has done its job; any other early stop leaves the
-        # walk incomplete so that the next run walks the category again.
-        self._maybe_complete(walk, complete=walk.mode == "refresh" and stop_reason is not None)
+        # A refresh that found nothing new, or a walk that reached --since, has done its job;
+        # any other early stop leaves the walk incomplete so that the next run walks it again.
+        done = older_than_since or (walk.mode == "refresh" and stop_reason is not None)
+        self._maybe_complete(walk, complete=done)
 
     def _next_listing_requests(
         self, walk: _Walk, page: int, last_page: int | None

@@ -61,7 +61,7 @@ class WarcCaptureMiddleware:
         settings = crawler.settings
         directory = settings.get("CCME_WARC_DIR")
         if not directory:
-            raise NotConfigured("CCME_WARC_DIR is not set")
+            raise NotConfigured  # no message: Scrapy would log a warning for a normal case
         info = {
             "operator": settings.get("CCME_WARC_OPERATOR") or "",
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",

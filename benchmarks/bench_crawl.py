@@ -1,0 +1,147 @@
+"""End-to-end crawl: our full crawl against a bare Scrapy spider, on the same loopback mirror.
+
+    python benchmarks/bench_crawl.py [--quick]
+
+A generated mirror (20,000 articles, 2,000 listing pages; 2,000 with --quick) is served by a
+process of its own, politeness off. Measured in the same run, one after the other:
+
+- the bare spider (``benchmarks/bare_spider.py``): the same URLs, nothing kept;
+- our crawl, parallel pagination, everything on (extraction, SQLite, full-text index, WARC);
+- our crawl with WARC off (what capture costs);
+- our crawl following "next" links one by one (``CCME_PAGINATION=sequential``, the polite path),
+  and the bare spider doing the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (
+    Measured,
+    bare_command,
+    crawl_command,
+    fresh_dir,
+    full_crawl,
+    mirror,
+    print_rows,
+    row,
+    run_measured,
+)
+
+BENCH = "crawl"
+
+
+def sizes(quick: bool) -> int:
+    return 2_000 if quick else 20_000
+
+
+def _cpu_note(label: str, m: Measured) -> str:
+    server = ""
+    if m.server_cpu_seconds is not None:
+        server = f", mirror busy {m.server_cpu_seconds / m.wall_seconds:.0%}"
+    return (
+        f"{label}: {m.wall_seconds:.1f} s, CPU {m.cpu_seconds / m.wall_seconds:.0%} of a core"
+        f"{server}, peak RSS {m.peak_rss_mb:.0f} MB"
+    )
+
+
+def _our_crawl(articles: int, *, pagination: str, warc: bool) -> tuple[int, Measured]:
+    server = mirror(articles)
+    folder = fresh_dir(f"crawl-{articles}-{pagination}{'-warc' if warc else ''}")
+    cmd = crawl_command(
+        folder / "ccme.sqlite",
+        server.base_url,
+        pagination=pagination,
+        warc_dir=folder / "warc" if warc else None,
+    )
+    measured = run_measured(cmd, server=server).check()
+    summary = measured.json_line()
+    if summary.get("articles_new") != articles:
+        raise RuntimeError(f"{pagination} crawl stored {summary.get('articles_new')} articles")
+    return int(summary["pages_fetched"]), measured
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    articles = sizes(quick)
+    server = mirror(articles)
+    bare = run_measured(bare_command(server.base_url), server=server).check()
+    bare_pages = int(bare.json_line()["downloader/response_count"])
+    bare_rate = bare_pages / bare.wall_seconds
+
+    bare_seq = run_measured(bare_command(server.base_url, pagination="sequential"), server=server)
+    bare_seq_rate = int(bare_seq.check().json_line()["downloader/response_count"]) / (
+        bare_seq.wall_seconds
+    )
+
+    ours = full_crawl(articles)
+    nowarc_pages, nowarc = _our_crawl(articles, pagination="parallel", warc=False)
+    seq_pages, seq = _our_crawl(articles, pagination="sequential", warc=True)
+
+    listing = ours.summary["listing_pages"]
+    rows = [
+        row(
+            BENCH,
+            f"pages/s, full crawl of {articles:,} articles ({listing:,} listing pages)",
+            ours.pages_per_second,
+            "pages/s",
+            baseline=bare_rate,
+            baseline_name="bare Scrapy spider",
+            target="≥ 0.7×",
+            met=ours.pages_per_second / bare_rate >= 0.7,
+            note=_cpu_note("ours", ours.measured) + "; " + _cpu_note("bare", bare),
+        ),
+        row(
+            BENCH,
+            "pages fetched (same URLs)",
+            ours.pages,
+            "",
+            baseline=bare_pages,
+            baseline_name="bare Scrapy spider",
+            target="= 1×",
+            met=ours.pages == bare_pages,
+        ),
+        row(
+            BENCH,
+            "pages/s, full crawl with WARC off",
+            nowarc_pages / nowarc.wall_seconds,
+            "pages/s",
+            baseline=bare_rate,
+            baseline_name="bare Scrapy spider",
+            note=_cpu_note("ours, WARC off", nowarc),
+        ),
+        row(
+            BENCH,
+            'pages/s, sequential pagination ("next" links one by one)',
+            seq_pages / seq.wall_seconds,
+            "pages/s",
+            baseline=ours.pages_per_second,
+            baseline_name="parallel pagination",
+            note=_cpu_note("sequential", seq),
+        ),
+        row(
+            BENCH,
+            "pages/s, bare spider with sequential pagination",
+            bare_seq_rate,
+            "pages/s",
+            baseline=bare_rate,
+            baseline_name="bare, parallel pagination",
+            note=_cpu_note("bare, sequential", bare_seq),
+        ),
+    ]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 articles instead of 20,000")
+    args = parser.parse_args()
+    print_rows("end-to-end crawl", run(args.quick))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,304 @@
+"""Downloader middlewares that turn the faults of a long unattended crawl into named outcomes.
+
+Stock Scrapy ignores ``Retry-After``, keeps hammering a site that is down, drops redirect loops
+through its dupefilter without a trace and treats a robots.txt answering 5xx as "allow all".
+These middlewares make each of those an outcome the run records (a ``PageFailure`` reason, or a
+close reason that ``runner`` maps to an exit status). See ``docs/faults.md``.
+
+Priorities (``DOWNLOADER_MIDDLEWARES``; ``process_response`` runs from high to low):
+
+- ``SharedRobotsTxtMiddleware`` 100: replaces ``RobotsTxtMiddleware``.
+- ``RedirectGuardMiddleware`` 610: sees a 3xx before ``RedirectMiddleware`` (600) follows it.
+- ``RetryAfterMiddleware`` 550: replaces ``RetryMiddleware``.
+- ``SiteDownMiddleware`` 545: sees each page's final outcome, once retries are spent.
+- ``RobotsTxtGuardMiddleware`` 540: sees robots.txt's final answer, after retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.utils.asyncio import sleep
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
+
+from ccme_crawler.extensions import crawl_state
+from ccme_crawler.items import PageFailure
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.robotstxt import RobotParser
+
+logger = logging.getLogger(__name__)
+
+# Close reasons (the spider's finish_reason), mapped to exit statuses in runner._exit_code.
+SITE_DOWN = "site_down"
+RATE_LIMITED = "rate_limited"
+ROBOTS_UNAVAILABLE = "robots_unavailable"
+
+# RFC 9309 §2.3.1.4: a robots.txt that cannot be read because of a server or network error
+# means "complete disallow".
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
+class FetchFailed(IgnoreRequest):
+    """A fetch given up for a cause the crawler names itself; ``reason`` is what gets recorded."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def close_spider(crawler: Crawler, reason: str) -> None:
+    """Ask the engine to close the spider with ``reason`` (once; later calls are no-ops)."""
+    engine = crawler.engine
+    if engine is None or engine.spider is None:
+        return
+    if getattr(crawler, "_ccme_close_reason", None) is not None:
+        return
+    crawler._ccme_close_reason = reason  # type: ignore[attr-defined]
+    closing = deferred_from_coro(engine.close_spider_async(reason=reason))
+    closing.addErrback(lambda failure: logger.error("Closing the spider failed: %s", failure))
+    # Keep a reference so the closing task is not garbage-collected while it runs.
+    crawler._ccme_closing = closing  # type: ignore[attr-defined]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def parse_retry_after(value: str | bytes | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delay-seconds or HTTP-date), or None."""
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, but a 429/503 with ``Retry-After`` waits as asked before any request.
+
+    A wait up to ``CCME_RETRY_AFTER_MAX`` seconds pauses every new request (the whole crawl, not
+    just the page: the site asked us to slow down). A longer wait ends the run politely with
+    close reason ``rate_limited`` (exit status 4); the page is recorded as failed.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.max_wait = crawler.settings.getfloat("CCME_RETRY_AFTER_MAX", 300.0)
+        self.codes = {int(c) for c in crawler.settings.getlist("CCME_RETRY_AFTER_CODES", [429, 503])}
+        self._resume_at = 0.0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        wait = self._resume_at - time.monotonic()
+        if wait > 0:
+            await sleep(wait)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if request.meta.get("dont_retry", False) or response.status not in self.codes:
+            return super().process_response(request, response)
+        wait = parse_retry_after(response.headers.get(b"Retry-After"))
+        if wait is None:
+            return super().process_response(request, response)
+        stats = self.crawler.stats
+        assert stats is not None
+        if wait > self.max_wait:
+            stats.inc_value("ccme/retry_after/over_cap")
+            logger.error(
+                "%s asked to wait %.0fs (Retry-After), more than CCME_RETRY_AFTER_MAX=%.0fs: "
+                "stopping the run",
+                request.url,
+                wait,
+                self.max_wait,
+            )
+            close_spider(self.crawler, RATE_LIMITED)
+            return response
+        stats.inc_value("ccme/retry_after/waits")
+        stats.max_value("ccme/retry_after/max_wait", wait)
+        self._resume_at = max(self._resume_at, time.monotonic() + wait)
+        logger.info("%s: Retry-After %.1fs, pausing the crawl", request.url, wait)
+        return super().process_response(request, response)
+
+
+class SiteDownMiddleware:
+    """Circuit breaker: ``CCME_SITE_DOWN_AFTER`` distinct URLs failing in a row (5xx or no
+    answer at all, after their retries), with no success in between, close the run with reason
+    ``site_down`` (exit status 3) instead of retrying every page of a dead site. The failures
+    that tripped it are recorded; pages still waiting are left for the next run. 0 turns it
+    off."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.threshold = crawler.settings.getint("CCME_SITE_DOWN_AFTER", 20)
+        if self.threshold <= 0:
+            raise NotConfigured
+        self._failing: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status >= 500:
+            self._failed(request, f"HTTP {response.status}")
+        elif response.status != 429:
+            self._failing.clear()
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if not isinstance(exception, IgnoreRequest):
+            self._failed(request, type(exception).__name__)
+
+    def _failed(self, request: Request, cause: str) -> None:
+        self._failing.add(request.url)
+        if len(self._failing) >= self.threshold:
+            if getattr(self.crawler, "_ccme_close_reason", None) is None:
+                assert self.crawler.stats is not None
+                self.crawler.stats.set_value("ccme/site_down", 1)
+                logger.error(
+                    "The site looks down: %d different pages failed in a row (last: %s, %s); "
+                    "stopping the run",
+                    len(self._failing),
+                    request.url,
+                    cause,
+                )
+            close_spider(self.crawler, SITE_DOWN)
+
+
+class RedirectGuardMiddleware:
+    """Names redirect failures instead of letting them vanish.
+
+    A redirect back to a URL already in the chain would be dropped silently by the dupefilter;
+    it becomes a ``redirect_loop`` failure. A chain longer than ``REDIRECT_MAX_TIMES`` becomes
+    ``too_many_redirects`` (stock Scrapy only logs it at debug level).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.max_times = crawler.settings.getint("REDIRECT_MAX_TIMES")
+        if not crawler.settings.getbool("REDIRECT_ENABLED"):
+            raise NotConfigured
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not 300 <= response.status < 400 or request.meta.get("dont_redirect"):
+            return response
+        location = response.headers.get(b"Location")
+        if not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1").strip())
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in chain:
+            raise FetchFailed(
+                "redirect_loop",
+                f"redirect loop after {len(chain)} redirect(s): {' -> '.join(chain)} -> {target}",
+            )
+        if request.meta.get("redirect_times", 0) + 1 > self.max_times:
+            raise FetchFailed(
+                "too_many_redirects",
+                f"more than {self.max_times} redirects (REDIRECT_MAX_TIMES) from {chain[0]}; "
+                f"last: {request.url} -> {target}",
+            )
+        return response
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with robots.txt applied to every request that waited for it.
+
+    In Scrapy 2.19 the requests waiting while robots.txt downloads all await one Deferred through
+    ``maybe_deferred_to_future``; ``Deferred.asFuture`` makes the Deferred fire ``None`` for every
+    later waiter, so all but one of them went out as if there were no robots.txt (regression of
+    scrapy/scrapy#6802). The parser is read back from the middleware's table instead.
+    """
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        parser = await super().robot_parser(request)
+        if parser is None:
+            stored = self._parsers.get(urlparse_cached(request).netloc)
+            if stored is not None and not isinstance(stored, Deferred):
+                return stored
+        return parser
+
+
+class RobotsTxtGuardMiddleware:
+    """robots.txt answering 5xx (after retries) or not at all: RFC 9309 says complete disallow.
+
+    The answer is replaced by "Disallow: /" so nothing more is fetched from that host, the fault
+    is recorded as a ``robots`` failure, and the run closes with reason ``robots_unavailable``
+    (exit status 3, like a site that is down: try again later).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            raise NotConfigured
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @staticmethod
+    def _is_robots(request: Request) -> bool:
+        return bool(request.meta.get("dont_obey_robotstxt")) and (
+            urlparse_cached(request).path == "/robots.txt"
+        )
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status < 500 or not self._is_robots(request):
+            return response
+        return self._unavailable(request, f"HTTP {response.status}", response.status)
+
+    def process_exception(self, request: Request, exception: Exception) -> Response | None:
+        if isinstance(exception, IgnoreRequest) or not self._is_robots(request):
+            return None
+        return self._unavailable(request, f"{type(exception).__name__}: {exception}"[:500], None)
+
+    def _unavailable(self, request: Request, detail: str, status: int | None) -> Response:
+        logger.error(
+            "%s could not be read (%s): per RFC 9309 nothing may be fetched; stopping the run",
+            request.url,
+            detail,
+        )
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("ccme/failures")
+        reason = f"http_{status}" if status else "robots_unreachable"
+        self.crawler.stats.inc_value(f"ccme/failures/{reason}")
+        state = crawl_state(self.crawler)
+        state.storage.record_failure(
+            PageFailure(request.url, reason, detail, status, "robots", _now()), state.run_id
+        )
+        close_spider(self.crawler, ROBOTS_UNAVAILABLE)
+        return Response(request.url, status=200, body=DISALLOW_ALL, request=request)

@@ -1,0 +1,51 @@
+"""Shared pieces of the fault suite: the sample's articles, a victim page, small settings."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ccme_crawler.mirror import MirrorServer, MirrorSite
+from ccme_crawler.urls import DEFAULT_CATEGORIES
+from tests.conftest import rows
+
+# Faults are served fast: short timeouts, one retry (FAST_SETTINGS), and the circuit breaker out
+# of the way unless a test is about it.
+NO_BREAKER = ("-s", "CCME_SITE_DOWN_AFTER=0")
+
+
+def default_articles(site: MirrorSite) -> set[str]:
+    """Canonical URLs of the articles a default crawl must store."""
+    wanted = set(DEFAULT_CATEGORIES)
+    return {a.url for a in site.expected_articles() if {c.path for c in a.categories} & wanted}
+
+
+def victim(site: MirrorSite, index: int = 0) -> tuple[str, str]:
+    """(canonical URL, path on the mirror) of one article of a default crawl."""
+    url = sorted(default_articles(site))[index]
+    return url, unquote(urlsplit(url).path)
+
+
+def stored_urls(db: Path) -> list[str]:
+    return [r["url"] for r in rows(db, "SELECT url FROM articles")]
+
+
+def failures(db: Path) -> dict[str, tuple[str, str, int | None]]:
+    """url → (kind, reason, http_status) of the failures recorded."""
+    return {
+        r["url"]: (r["kind"], r["reason"], r["http_status"])
+        for r in rows(db, "SELECT url, kind, reason, http_status FROM page_failures")
+    }
+
+
+def requests_for(server: MirrorServer, path: str) -> int:
+    return sum(1 for r in server.requests if unquote(urlsplit(r.path).path) == path)
+
+
+def integrity(db: Path) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
