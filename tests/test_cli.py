@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import re
 import subprocess
 import sys
@@ -11,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from ccme_crawler.cli import main
-from ccme_crawler.mirror import MirrorServer
+from ccme_crawler.mirror import MirrorServer, sample_site
+from ccme_crawler.mirror.server import delay
 from ccme_crawler.urls import DEFAULT_CATEGORIES
 from tests.conftest import FAST_SETTINGS, REFERENCE_SITE, ROOT, crawl, rows, run_cli
 
@@ -183,3 +186,54 @@ def test_scrapy_check_passes() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_progress_line_shows_on_a_terminal(tmp_path: Path) -> None:
+    with MirrorServer(sample_site()) as server:
+        server.set_fault("/", delay(0.1))
+        master, slave = pty.openpty()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ccme_crawler",
+                "crawl",
+                "--db",
+                str(tmp_path / "p.sqlite"),
+                "--base-url",
+                server.base_url,
+                *FAST_SETTINGS,
+                "-s",
+                "CONCURRENT_REQUESTS=2",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=slave,
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+        os.close(master)
+    assert "[ccme]" in b"".join(chunks).decode(errors="replace")
+
+
+def test_no_progress_line_when_not_on_a_terminal(
+    tmp_path: Path, sample_server: MirrorServer
+) -> None:
+    result = run_cli(
+        "crawl",
+        "--db",
+        str(tmp_path / "q.sqlite"),
+        "--base-url",
+        sample_server.base_url,
+        *FAST_SETTINGS,
+    )
+    assert (result.returncode, "[ccme]" in result.stderr, result.stderr.strip()) == (0, False, "")
