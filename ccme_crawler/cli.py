@@ -156,8 +156,8 @@ def crawl(
 
     On a database that already holds articles this refreshes: each category is walked from its
     first listing page until a page holds nothing new. Exit status: 0 done, 1 failures over the
-    threshold, 2 usage error, 3 site down, 4 rate-limited, 75 another run holds the lock,
-    130 interrupted.
+    threshold, 2 usage error, 3 site down, 4 rate-limited, 74 database cannot be written,
+    75 another run holds the lock, 130 interrupted.
     """
     try:
         overrides = parse_setting_overrides(list(settings))

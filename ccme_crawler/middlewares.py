@@ -113,7 +113,9 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(crawler.settings)
         self.crawler = crawler
         self.max_wait = crawler.settings.getfloat("CCME_RETRY_AFTER_MAX", 300.0)
-        self.codes = {int(c) for c in crawler.settings.getlist("CCME_RETRY_AFTER_CODES", [429, 503])}
+        self.codes = {
+            int(c) for c in crawler.settings.getlist("CCME_RETRY_AFTER_CODES", [429, 503])
+        }
         self._resume_at = 0.0
 
     @classmethod

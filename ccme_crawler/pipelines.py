@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from ccme_crawler.extensions import crawl_state
-from ccme_crawler.extraction import content_hash, extract_article, is_soft_404, normalize_source
+from ccme_crawler.extraction import content_hash, extract_article, normalize_source
 from ccme_crawler.items import ArticleRecord, ListingEntry, PageFailure, RawPage
 from ccme_crawler.middlewares import close_spider
 
@@ -28,8 +28,11 @@ def article_record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
     same rows as the crawl that wrote it.
     """
     if page.status != 200:
-        return PageFailure(page.url, f"http_{page.status}", "", page.status, "article", page.fetched_at)
-    if is_soft_404(page.body):
+        return PageFailure(
+            page.url, f"http_{page.status}", "", page.status, "article", page.fetched_at
+        )
+    article = extract_article(page.body, page.url, encoding=page.encoding)
+    if "soft_404" in article.flags:
         return PageFailure(
             page.url,
             "soft_404",
@@ -38,7 +41,6 @@ def article_record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
             "article",
             page.fetched_at,
         )
-    article = extract_article(page.body, page.url, encoding=page.encoding)
     return ArticleRecord(
         article=article,
         content_hash=content_hash(article),

@@ -61,7 +61,9 @@ def canonical_path(url: str) -> str:
         path += "/"  # WordPress permalinks end with a slash
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     query = [(k, _strip_junk(v)) for k, v in query if not _IGNORED_PARAMS.match(k)]
-    encoded_path = quote(path, safe="/%:@!$&'()*+,;=-._~")
+    # "%" is not safe: the path was decoded above, so a literal "%" must stay encoded ("%25")
+    # for the result to be canonical on a second pass.
+    encoded_path = quote(path, safe="/:@!$&'()*+,;=-._~")
     return encoded_path + ("?" + urlencode(sorted(query)) if query else "")
 
 

@@ -417,6 +417,12 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
     tree, malformed = _parse(text)
     if malformed:
         flags.append("malformed_html")
+    # libxml2 recovers silently from a page cut mid-tag; a missing end of document tells.
+    tail = text[-4096:].lower()
+    if text.strip() and "</html" not in tail and "</body" not in tail:
+        flags.append("truncated_html")
+    if _is_not_found(tree):
+        flags.append("soft_404")
 
     header = _with_classes(_HEADER_CANDIDATES(tree), "the-post-header")
     metas = _metas(tree)
@@ -517,6 +523,10 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
     article.author = normalize_inline(article.author) if article.author else None
     canonical = _first(_CANONICAL(tree))
     article.canonical_url = normalize_inline(canonical) if canonical else None
+    # A page with nothing to show is a "not found" too; checked last because it scans the page.
+    nothing_read = not article.title and not article.body
+    if nothing_read and "soft_404" not in flags and not _HAS_VISIBLE_TEXT(tree):
+        flags.append("soft_404")
     return article
 
 
@@ -529,32 +539,37 @@ _HAS_VISIBLE_TEXT = etree.XPath(
     "boolean(//body//text()[normalize-space()"
     " and not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)])"
 )
+# Only h1 elements are visited: a scan of every element costs as much as the extraction.
 _SOFT_404_HEADINGS = etree.XPath(
-    f"//h1[{_HAS_CLASS.format('page-title')} or {_HAS_CLASS.format('post-title')}]"
-    f" | //*[{_HAS_CLASS.format('error-404')} or {_HAS_CLASS.format('not-found')}]//h1"
+    f"//h1[{_HAS_CLASS.format('page-title')} or {_HAS_CLASS.format('post-title')}"
+    f" or ancestor::*[{_HAS_CLASS.format('error-404')} or {_HAS_CLASS.format('not-found')}]]"
 )
 
 
+def _is_not_found(tree: etree._Element) -> bool:
+    """A WordPress "not found" page: cheap checks on the body class, headings and title."""
+    bodies = _BODY(tree)
+    if not bodies or "error404" in _classes(bodies[0]):
+        return True
+    for heading in _SOFT_404_HEADINGS(tree):
+        if _SOFT_404_TITLES.match(_text_of(heading)):
+            return True
+    titles = _TITLE_TAG(tree)
+    return bool(titles and _SOFT_404_TITLES.match(_text_of(titles[0])))
+
+
 def is_soft_404(html: str | bytes) -> bool:
-    """True for WordPress "not found" pages served with status 200, and for empty pages."""
+    """True for WordPress "not found" pages served with status 200, and for empty pages.
+
+    ``extract_article`` makes the same check on its own parse and flags such pages
+    ``soft_404``; this is for callers that only need the answer.
+    """
     try:
         text, _ = decode_html(html if isinstance(html, str | bytes) else b"")
-        text = clean_text(text)
-        if not text.strip():
+        if not clean_text(text).strip():
             return True
-        tree, _ = _parse(text)
-        bodies = _BODY(tree)
-        if not bodies:
-            return True
-        if "error404" in _classes(bodies[0]):
-            return True
-        for heading in _SOFT_404_HEADINGS(tree):
-            if _SOFT_404_TITLES.match(_text_of(heading)):
-                return True
-        titles = _TITLE_TAG(tree)
-        if titles and _SOFT_404_TITLES.match(_text_of(titles[0])):
-            return True
-        return not _HAS_VISIBLE_TEXT(tree)
+        tree = _parse(text)[0]
+        return _is_not_found(tree) or not _HAS_VISIBLE_TEXT(tree)
     except Exception:  # a page we cannot even read is not a page worth storing
         return True
 

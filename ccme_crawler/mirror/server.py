@@ -203,6 +203,8 @@ def _not_modified(headers: Any, etag: str, modified_ts: float) -> bool:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops connections at Scrapy's concurrency of 16.
+    request_queue_size = 128
     mirror: MirrorServer
 
 

@@ -1,7 +1,7 @@
 """Pages that answer 200 but are not what they claim: no crash, no bad row, raw bytes kept.
 
-Each test crawls a fresh sample whose victim article is served with damaged bytes, through the
-real CLI, into a real SQLite file; the WARC written on the side must hold the bytes as served.
+One crawl of the sample serves each kind of damage on its own article, through the real CLI, into
+a real SQLite file; the WARC written on the side must hold the bytes as served.
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ccme_crawler.mirror import MirrorServer, render
+from ccme_crawler.mirror import MirrorServer, render, sample_site
 from ccme_crawler.mirror.server import respond, respond_bytes
 from ccme_crawler.warc.reader import iter_captured_pages
 from tests.conftest import crawl, rows
@@ -25,6 +27,8 @@ pytestmark = pytest.mark.integration
 Damage = Callable[[bytes, bytes], bytes]  # (page, title as in the page) -> damaged page
 
 _META_CHARSET = re.compile(rb'<meta charset="[^"]*"\s*/?>')
+# UTF-8 read as Latin-1 and saved again as UTF-8.
+_MOJIBAKE = "la communauté réunie à Düsseldorf".encode().decode("latin-1").encode()
 
 
 def _cut_mid_tag(page: bytes, title: bytes) -> bytes:
@@ -38,6 +42,11 @@ DAMAGES: dict[str, tuple[Damage, str, set[str]]] = {
         "text/html; charset=UTF-8",
         set(),
     ),
+    "malformed-html": (
+        lambda p, t: p.replace(b"</p>", b"</p></div></div></body></html><p>x", 1),
+        "text/html; charset=UTF-8",
+        {"malformed_html"},
+    ),
     "wrong-charset": (
         lambda p, t: p.replace(b"charset=UTF-8", b"charset=iso-8859-1"),
         "text/html; charset=iso-8859-1",
@@ -49,7 +58,7 @@ DAMAGES: dict[str, tuple[Damage, str, set[str]]] = {
         set(),
     ),
     "mojibake": (
-        lambda p, t: p.replace(t, t.decode().encode("utf-8").decode("latin-1").encode()),
+        lambda p, t: p.replace(t, t + b" " + _MOJIBAKE),
         "text/html; charset=UTF-8",
         {"mojibake"},
     ),
@@ -83,110 +92,124 @@ DAMAGES: dict[str, tuple[Damage, str, set[str]]] = {
 }
 
 # C0/C1 controls other than tab and newlines, bidi embeddings/overrides/isolates, surrogates.
-_UNCLEAN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNCLEAN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
-def _crawl_damaged(
-    tmp_path: Path, server: MirrorServer, damage: Damage, content_type: str
-) -> tuple[str, bytes, dict[str, object], Path]:
-    url, path = victim(server.site)
-    article = server.site.find(path)
-    assert article is not None
-    page = render.render_article(server.site, article, server.link_origin).encode()
-    damaged = damage(page, article.title.encode())
-    server.set_fault(path, respond_bytes(damaged, content_type=content_type))
-    db = tmp_path / "ccme.sqlite"
-    summary = crawl(db, server, "--warc", str(tmp_path / "warc"))
-    return url, damaged, summary, db
+@dataclass
+class DamagedCrawl:
+    server: MirrorServer
+    db: Path
+    warc: Path
+    summary: dict[str, Any]
+    victims: dict[str, tuple[str, str, bytes]]  # damage name -> (canonical URL, path, bytes served)
 
 
-def _raw_in_warc(tmp_path: Path, path: str) -> list[bytes]:
-    return [p.body for p in iter_captured_pages(tmp_path / "warc") if p.target_uri.endswith(path)]
+@pytest.fixture(scope="module")
+def damaged_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DamagedCrawl]:
+    """One crawl of the sample with every damage served on its own article."""
+    site = sample_site()
+    folder = tmp_path_factory.mktemp("damaged")
+    damages = {**DAMAGES, "cut-mid-tag": (_cut_mid_tag, "text/html; charset=UTF-8", set())}
+    with MirrorServer(site) as server:
+        victims = {}
+        for index, (name, (damage, content_type, _)) in enumerate(damages.items()):
+            url, path = victim(site, index)
+            article = site.find(path)
+            assert article is not None
+            page = render.render_article(site, article, server.link_origin).encode()
+            damaged = damage(page, article.title.encode())
+            server.set_fault(path, respond_bytes(damaged, content_type=content_type))
+            victims[name] = (url, path, damaged)
+        db = folder / "ccme.sqlite"
+        summary = crawl(db, server, "--warc", str(folder / "warc"))
+        yield DamagedCrawl(server, db, folder / "warc", summary, victims)
+
+
+def _raw_in_warc(crawled: DamagedCrawl, path: str) -> list[bytes]:
+    return [p.body for p in iter_captured_pages(crawled.warc) if p.target_uri.endswith(path)]
+
+
+def test_damaged_pages_never_break_the_batch(damaged_crawl: DamagedCrawl) -> None:
+    stored = stored_urls(damaged_crawl.db)
+    assert (
+        damaged_crawl.summary["returncode"],
+        damaged_crawl.summary["failures"],
+        sorted(stored) == sorted(default_articles(damaged_crawl.server.site)),
+        len(stored) == len(set(stored)),
+    ) == (0, 0, True, True)
 
 
 @pytest.mark.parametrize("name", list(DAMAGES))
 def test_damaged_page_is_stored_clean_and_flagged_with_raw_bytes_in_the_warc(
-    tmp_path: Path, fresh_sample_server: MirrorServer, name: str
+    damaged_crawl: DamagedCrawl, name: str
 ) -> None:
-    damage, content_type, flags = DAMAGES[name]
-    url, damaged, summary, db = _crawl_damaged(tmp_path, fresh_sample_server, damage, content_type)
-    row = rows(db, "SELECT title, body, flags FROM articles WHERE url = ?", (url,))
+    url, path, damaged = damaged_crawl.victims[name]
+    row = rows(damaged_crawl.db, "SELECT title, body, flags FROM articles WHERE url = ?", (url,))
     title = row[0]["title"] if row else ""
-    stored = stored_urls(db)
     assert (
-        summary["returncode"],
-        sorted(stored) == sorted(default_articles(fresh_sample_server.site)),  # the batch commits
         bool(title) and len(title) <= 10_000,
         _UNCLEAN.findall(title + (row[0]["body"] if row else "")),
-        flags <= set(json.loads(row[0]["flags"])) if row else False,
-        _raw_in_warc(tmp_path, victim(fresh_sample_server.site)[1]) == [damaged],
-    ) == (0, True, True, [], True, True)
+        DAMAGES[name][2] <= set(json.loads(row[0]["flags"])) if row else False,
+        _raw_in_warc(damaged_crawl, path) == [damaged],
+    ) == (True, [], True, True)
 
 
-def test_script_in_a_title_is_stored_as_text(tmp_path: Path, fresh_sample_server: MirrorServer) -> None:
-    damage, content_type, _ = DAMAGES["script-in-title-and-body"]
-    url, _, _, db = _crawl_damaged(tmp_path, fresh_sample_server, damage, content_type)
-    row = rows(db, "SELECT title, body FROM articles WHERE url = ?", (url,))[0]
+def test_script_in_a_title_is_stored_as_text(damaged_crawl: DamagedCrawl) -> None:
+    url = damaged_crawl.victims["script-in-title-and-body"][0]
+    row = rows(damaged_crawl.db, "SELECT title, body FROM articles WHERE url = ?", (url,))[0]
     assert (
         row["title"].startswith("<script>alert(1)</script> "),
         "alert(3)" in row["body"],  # <script> elements are not article text
+        "javascript:" in row["body"],  # a link's target is not article text either
         unicodedata.is_normalized("NFC", row["title"]),
-    ) == (True, False, True)
+    ) == (True, False, False, True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction does not flag a page cut mid-tag yet (no </body></html>): see docs/faults.md",
-)
-def test_page_cut_mid_tag_is_stored_and_flagged(
-    tmp_path: Path, fresh_sample_server: MirrorServer
-) -> None:
-    url, damaged, summary, db = _crawl_damaged(
-        tmp_path, fresh_sample_server, _cut_mid_tag, "text/html; charset=UTF-8"
-    )
-    row = rows(db, "SELECT title, flags FROM articles WHERE url = ?", (url,))
+def test_page_cut_mid_tag_is_stored_and_flagged(damaged_crawl: DamagedCrawl) -> None:
+    url, path, damaged = damaged_crawl.victims["cut-mid-tag"]
+    row = rows(damaged_crawl.db, "SELECT title, flags FROM articles WHERE url = ?", (url,))
     assert (
-        summary["returncode"],
         bool(row) and bool(row[0]["title"]),
+        _raw_in_warc(damaged_crawl, path) == [damaged],
         bool(row) and json.loads(row[0]["flags"]) != [],
-        _raw_in_warc(tmp_path, victim(fresh_sample_server.site)[1]) == [damaged],
-    ) == (0, True, True, True)
+    ) == (True, True, True)
 
 
 # --- soft 404, empty body ----------------------------------------------------------------------
 
 
-def _not_found_page(server: MirrorServer) -> str:
-    return render.render_404(server.link_origin)
+def _not_found_faults(server: MirrorServer) -> dict[str, tuple[str, str]]:
+    """Serve a soft 404 on one article and an empty 200 on another; name -> (url, path)."""
+    victims = {"soft-404": victim(server.site, 0), "empty-body": victim(server.site, 1)}
+    server.set_fault(victims["soft-404"][1], respond(200, render.render_404(server.link_origin)))
+    server.set_fault(victims["empty-body"][1], respond(200, ""))
+    return victims
 
 
-@pytest.mark.parametrize("kind", ["soft-404", "empty-body"])
-def test_soft_404_or_empty_body_writes_no_row(
-    tmp_path: Path, fresh_sample_server: MirrorServer, kind: str
+def test_soft_404_and_empty_body_write_no_row(
+    tmp_path: Path, fresh_sample_server: MirrorServer
 ) -> None:
-    server = fresh_sample_server
-    url, path = victim(server.site)
-    server.set_fault(path, respond(200, _not_found_page(server) if kind == "soft-404" else ""))
+    victims = _not_found_faults(fresh_sample_server)
     db = tmp_path / "ccme.sqlite"
-    summary = crawl(db, server)
+    summary = crawl(db, fresh_sample_server)
+    stored = set(stored_urls(db))
     assert (
         summary["returncode"],
-        url in stored_urls(db),
+        {url for url, _ in victims.values()} & stored,
         failures(db),
-    ) == (1, False, {url: ("article", "soft_404", 200)})
+    ) == (1, set(), {url: ("article", "soft_404", 200) for url, _ in victims.values()})
 
 
-@pytest.mark.parametrize("kind", ["soft-404", "empty-body"])
-def test_soft_404_or_empty_body_never_overwrites_a_stored_row(
-    tmp_path: Path, fresh_sample_server: MirrorServer, kind: str
+def test_soft_404_and_empty_body_never_overwrite_a_stored_row(
+    tmp_path: Path, fresh_sample_server: MirrorServer
 ) -> None:
-    server = fresh_sample_server
-    url, path = victim(server.site)
     db = tmp_path / "ccme.sqlite"
-    first = crawl(db, server)
-    before = rows(db, "SELECT * FROM articles WHERE url = ?", (url,))
-    server.set_fault(path, respond(200, _not_found_page(server) if kind == "soft-404" else ""))
-    again = crawl(db, server, "--full")
-    after = rows(db, "SELECT * FROM articles WHERE url = ?", (url,))
+    first = crawl(db, fresh_sample_server)
+    before = rows(db, "SELECT * FROM articles ORDER BY url")
+    _not_found_faults(fresh_sample_server)
+    again = crawl(db, fresh_sample_server, "--full")
+    after = rows(db, "SELECT * FROM articles ORDER BY url")
     versions = rows(db, "SELECT count(*) AS n FROM article_versions")[0]["n"]
     assert (first["returncode"], again["returncode"], after == before, versions) == (0, 1, True, 0)
