@@ -48,6 +48,22 @@ class ListingEntry:
 
 
 @dataclass(slots=True)
+class CategoryLabel:
+    """The label a category's first listing page gives it."""
+
+    path: str
+    label: str
+
+
+@dataclass(slots=True)
+class NotModified:
+    """A re-checked article the site answered 304 Not Modified for."""
+
+    url: str
+    checked_at: str  # ISO 8601, UTC
+
+
+@dataclass(slots=True)
 class ListingItem:
     """An article link as a listing page shows it."""
 

@@ -1,7 +1,8 @@
 """Item pipelines, one job each: extract → validate → de-duplicate → store.
 
 ``RawPage`` items become ``ArticleRecord`` (or a ``PageFailure`` when the page is not an article);
-``ListingEntry`` and ``PageFailure`` items pass through to storage untouched.
+``ListingEntry``, ``CategoryLabel``, ``NotModified`` and ``PageFailure`` items pass through to
+storage untouched.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from scrapy.exceptions import DropItem
 
 from ccme_crawler.extensions import crawl_state
 from ccme_crawler.extraction import content_hash, extract_article, normalize_source
-from ccme_crawler.items import ArticleRecord, ListingEntry, PageFailure, RawPage
+from ccme_crawler.items import (
+    ArticleRecord,
+    CategoryLabel,
+    ListingEntry,
+    NotModified,
+    PageFailure,
+    RawPage,
+)
 from ccme_crawler.middlewares import close_spider
 
 logger = logging.getLogger(__name__)
@@ -153,6 +161,10 @@ class StoreArticlePipeline(_CrawlerPipeline):
                 state.storage.record_listing_entry(item)
             elif isinstance(item, PageFailure):
                 state.storage.record_failure(item, state.run_id)
+            elif isinstance(item, NotModified):
+                state.storage.record_not_modified(item.url, item.checked_at)
+            elif isinstance(item, CategoryLabel):
+                state.storage.record_category_label(item.path, item.label, None)
         except sqlite3.OperationalError as exc:
             # Lock timeouts are not expected (WAL, long busy timeout) but are not disk faults.
             if "locked" in str(exc) or "busy" in str(exc):

@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from ccme_crawler.extensions import CrawlState, crawl_state
 from ccme_crawler.extraction.listing import extract_listing
-from ccme_crawler.items import ListingEntry, PageFailure, RawPage
+from ccme_crawler.items import CategoryLabel, ListingEntry, NotModified, PageFailure, RawPage
 from ccme_crawler.middlewares import FetchFailed
 from ccme_crawler.urls import (
     DEFAULT_CATEGORIES,
@@ -199,7 +199,7 @@ class ArchiveSpider(scrapy.Spider):
         self.crawler.stats.inc_value("ccme/listing_pages")
         listing = extract_listing(response.text, response.url)
         if page == 1 and listing.category_label:
-            self.state.storage.record_category_label(category, listing.category_label, None)
+            yield CategoryLabel(category, listing.category_label)
         new_here = 0
         unseen_here = 0
         older_than_since = False
@@ -327,7 +327,7 @@ class ArchiveSpider(scrapy.Spider):
     ) -> Iterator[Any]:
         if response.status == 304:
             self.crawler.stats.inc_value("ccme/articles/not_modified")
-            self.state.storage.record_not_modified(url, _now())
+            yield NotModified(url, _now())
             return
         redirects = response.meta.get("redirect_urls") or []
         yield RawPage(
