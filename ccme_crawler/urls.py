@@ -49,7 +49,18 @@ def is_site_url(url: str, crawl_origin: str | None = None) -> bool:
     host = (parts.hostname or "").lower()
     if host in SITE_HOSTS:
         return True
-    return crawl_origin is not None and origin_of(url).lower() == crawl_origin.lower()
+    if crawl_origin is None:
+        return False
+    if origin_of(url).lower() == crawl_origin.lower():
+        return True
+    # A mirror on this machine may write "localhost" where it is crawled as "127.0.0.1".
+    crawl = urlsplit(crawl_origin)
+    return _is_loopback(host) and _is_loopback(crawl.hostname) and parts.port == crawl.port
+
+
+def _is_loopback(host: str | None) -> bool:
+    host = (host or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def canonical_path(url: str) -> str:
