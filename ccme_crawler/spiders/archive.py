@@ -189,7 +189,6 @@ class ArchiveSpider(scrapy.Spider):
             meta={"ccme_kind": "listing"},
             # Listing pages change between runs; never let the dupefilter drop a page 1.
             dont_filter=True,
-            priority=10,
         )
 
     def parse_listing(self, response: Response, category: str, page: int) -> Iterator[Any]:
@@ -302,6 +301,9 @@ class ArchiveSpider(scrapy.Spider):
             errback=self.article_failed,
             cb_kwargs={"url": url, "category": category, "listing_url": listing_url},
             meta={"ccme_kind": "article"},
+            # Articles before further listing pages: the queue of discovered articles stays
+            # short, so memory does not grow with the size of the archive.
+            priority=10,
         )
 
     def _recheck_request(self, row: dict[str, Any]) -> scrapy.Request:
