@@ -60,13 +60,13 @@ class BareSpider(scrapy.Spider):
             callback=self.parse_listing,
             cb_kwargs={"category": category, "page": page},
             dont_filter=True,
-            priority=10,
         )
 
     def parse_listing(self, response: Response, category: str, page: int) -> Iterator[Any]:
         for href in response.css(_ITEM_LINKS).getall():
             url = to_crawl_url(canonical_article_url(response.urljoin(href)), self.base_url)
-            yield scrapy.Request(url, callback=self.parse_article)
+            # Articles before further listing pages, as ArchiveSpider schedules them.
+            yield scrapy.Request(url, callback=self.parse_article, priority=10)
         next_href = response.css(_NEXT).get()
         if next_href is None:
             return

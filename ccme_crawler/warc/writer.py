@@ -205,7 +205,8 @@ class WarcWriter:
         # One gzip member per record. warcio's WARCWriter is not used for this step: it re-encodes
         # parsed HTTP headers and writes no block for revisit records without parsed headers.
         member = warc_headers.to_bytes(encoding="utf-8") + block + b"\r\n\r\n"
-        compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        # Level 6 (gzip's default): level 9 costs a quarter more time for 1 % smaller files.
+        compressor = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
         offset = self._fh.tell()
         self._fh.write(compressor.compress(member) + compressor.flush())
         self.records_written += 1
