@@ -114,7 +114,7 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
 @click.option(
     "--sample",
     is_flag=True,
-    help="Crawl the bundled sample of the site, served on 127.0.0.1 (no network).",
+    help="Crawl the bundled sample of the site (all its categories) on 127.0.0.1, no network.",
 )
 @click.option(
     "-s",
@@ -169,9 +169,12 @@ def crawl(
     if sample:
         from ccme_crawler.mirror import MirrorServer, sample_site
 
-        server = MirrorServer(sample_site()).start()
+        site = sample_site()
+        server = MirrorServer(site).start()
         base_url = server.base_url
         overrides = {**LOCAL_MIRROR_SETTINGS, **overrides}
+        # The whole sample, its Arabic and English categories included, unless told otherwise.
+        categories = categories or tuple(c.path for c in site.categories)
         click.echo(f"Serving the bundled sample at {base_url}", err=True)
     if warc_dir is None and not no_warc and base_url.rstrip("/") == SITE_ORIGIN:
         warc_dir = db_path.parent / "warc"

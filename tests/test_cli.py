@@ -237,3 +237,15 @@ def test_no_progress_line_when_not_on_a_terminal(
         *FAST_SETTINGS,
     )
     assert (result.returncode, "[ccme]" in result.stderr, result.stderr.strip()) == (0, False, "")
+
+
+def test_sample_crawl_covers_the_three_languages(tmp_path: Path) -> None:
+    db = tmp_path / "sample.sqlite"
+    result = run_cli("crawl", "--sample", "--db", str(db), "--json")
+    languages = {r["language"] for r in rows(db, "SELECT DISTINCT language FROM articles")}
+    total = rows(db, "SELECT count(*) AS n FROM articles")[0]["n"]
+    assert (result.returncode, languages, total) == (
+        0,
+        {"fr", "ar", "en"},
+        len(sample_site().expected_articles()),
+    )
