@@ -304,6 +304,9 @@ class ArchiveSpider(scrapy.Spider):
             # Articles before further listing pages: the queue of discovered articles stays
             # short, so memory does not grow with the size of the archive.
             priority=10,
+            # `self.scheduled` already guarantees one request per article; Scrapy's dupefilter
+            # would only keep a second set of fingerprints in memory.
+            dont_filter=True,
         )
 
     def _recheck_request(self, row: dict[str, Any]) -> scrapy.Request:

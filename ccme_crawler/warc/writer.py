@@ -16,7 +16,6 @@ import socket
 import uuid
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -80,12 +79,11 @@ def build_response_head(
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-@dataclass(slots=True)
-class _Capture:
-    """The first capture of a payload: what a revisit record refers to."""
-
-    date: str
-    record_id: str
+def _capture_key(target_uri: str, payload_digest: str) -> bytes:
+    """A 16-byte key for (target URI, payload digest): the revisit index stays small in memory
+    on archives of hundreds of thousands of pages."""
+    text = f"{target_uri}\n{payload_digest}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).digest()
 
 
 class WarcWriter:
@@ -116,8 +114,9 @@ class WarcWriter:
         self.files_written: list[Path] = []
         self.records_written = 0
         self.revisits_written = 0
-        # target URI -> payload digest -> first capture; identical-payload-digest revisits.
-        self._captures: dict[str, dict[str, _Capture]] = {}
+        # (target URI, payload digest) -> "WARC-Date WARC-Record-ID" of the first capture, for
+        # identical-payload-digest revisits.
+        self._captures: dict[bytes, str] = {}
         self._load_captures()
 
     # -- files -------------------------------------------------------------------------------
@@ -262,14 +261,16 @@ class WarcWriter:
         if peer_ip:
             response_headers_dict["WARC-IP-Address"] = peer_ip
         response_headers_dict.update(extra_headers or {})
-        original = self._captures.get(target_uri, {}).get(digest)
+        key = _capture_key(target_uri, digest)
+        original = self._captures.get(key)
         if original is not None:
+            original_date, original_id = original.split(" ", 1)
             response_headers_dict.update(
                 {
                     "WARC-Profile": REVISIT_PROFILE,
-                    "WARC-Refers-To": original.record_id,
+                    "WARC-Refers-To": original_id,
                     "WARC-Refers-To-Target-URI": target_uri,
-                    "WARC-Refers-To-Date": original.date,
+                    "WARC-Refers-To-Date": original_date,
                 }
             )
             offset, length = self._write_record(
@@ -288,7 +289,7 @@ class WarcWriter:
                 content_type="application/http;msgtype=response",
                 payload_digest=digest,
             )
-            self._captures.setdefault(target_uri, {})[digest] = _Capture(date, response_id)
+            self._captures[key] = f"{date} {response_id}"
         assert self._fh is not None
         self._fh.flush()
         return WarcPointer(
@@ -326,8 +327,9 @@ class WarcWriter:
                 uri = headers.get("WARC-Target-URI")
                 digest = headers.get("WARC-Payload-Digest")
                 if uri and digest:
-                    self._captures.setdefault(uri, {}).setdefault(
-                        digest, _Capture(headers["WARC-Date"], headers["WARC-Record-ID"])
+                    self._captures.setdefault(
+                        _capture_key(uri, digest),
+                        f"{headers['WARC-Date']} {headers['WARC-Record-ID']}",
                     )
 
 
