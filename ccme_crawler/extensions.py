@@ -66,6 +66,7 @@ class CrawlState:
     lock: RunLock | None
     resumed_run_ids: list[int] = field(default_factory=list)
     walks_open: set[str] = field(default_factory=set)
+    walks_done: dict[str, tuple[int, bool]] = field(default_factory=dict)
 
     def walk_started(self, category: str, mode: str) -> None:
         self.walks_open.add(category)
@@ -73,7 +74,16 @@ class CrawlState:
 
     def walk_completed(self, category: str, pages: int, reached_end: bool) -> None:
         self.walks_open.discard(category)
-        self.storage.complete_category_walk(self.run_id, category, pages, reached_end)
+        self.walks_done[category] = (pages, reached_end)
+
+    def commit_walks(self) -> None:
+        """Record the completed walks, once the run has stored everything it fetched.
+
+        Written at the end of the run, after the pipelines are drained, never earlier: a run
+        killed before then leaves its walks incomplete and the next run walks them again.
+        """
+        for category, (pages, reached_end) in self.walks_done.items():
+            self.storage.complete_category_walk(self.run_id, category, pages, reached_end)
 
 
 def crawl_state(crawler: Crawler) -> CrawlState:
@@ -160,6 +170,7 @@ class CrawlRunExtension:
             # A walk that did not reach its end (a listing page failed): the archive is not
             # complete, and the next run walks those categories again.
             status = "incomplete"
+        state.commit_walks()
         state.storage.finish_run(state.run_id, status, run_counts(stats), reason)
         state.storage.close()
         if state.lock is not None:

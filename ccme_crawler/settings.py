@@ -27,6 +27,8 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
+# Our pipelines are synchronous: more concurrent items only add scheduling overhead.
+CONCURRENT_ITEMS = 10
 TELNETCONSOLE_ENABLED = False
 # A page larger than this is not an article: recorded as too large, memory stays bounded.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024

@@ -103,6 +103,8 @@ class _Walk:
         self.repeat_pages = 0  # consecutive pages with nothing unseen in this run
         self.reached_end = False
         self.stopped = False
+        self.done_walking = False  # no more listing pages to fetch, and the walk did its job
+        self.articles_pending = 0  # article requests found by this walk and not answered yet
         self.completed = False
         self.scheduled_up_to = 1
 
@@ -247,7 +249,8 @@ class ArchiveSpider(scrapy.Spider):
         # A refresh that found nothing new, or a walk that reached --since, has done its job;
         # any other early stop leaves the walk incomplete so that the next run walks it again.
         done = older_than_since or (walk.mode == "refresh" and stop_reason is not None)
-        self._maybe_complete(walk, complete=done)
+        walk.done_walking = walk.done_walking or done or walk.reached_end
+        self._maybe_complete(walk)
 
     def _next_listing_requests(
         self, walk: _Walk, page: int, last_page: int | None
@@ -265,12 +268,19 @@ class ArchiveSpider(scrapy.Spider):
             walk.scheduled_up_to = page + 1
             yield self._listing_request(walk, page + 1)
 
-    def _maybe_complete(self, walk: _Walk, *, complete: bool) -> None:
-        if walk.pending or walk.completed:
+    def _maybe_complete(self, walk: _Walk) -> None:
+        # Complete only once every listing page is read and every article it found is answered:
+        # a run killed before that walks the category again (see CrawlState.commit_walks).
+        if walk.completed or walk.pending or walk.articles_pending or not walk.done_walking:
             return
-        if walk.reached_end or complete:
-            walk.completed = True
-            self.state.walk_completed(walk.category, walk.pages_done, walk.reached_end)
+        walk.completed = True
+        self.state.walk_completed(walk.category, walk.pages_done, walk.reached_end)
+
+    def _article_answered(self, category: str | None) -> None:
+        walk = self.walks.get(category) if category else None
+        if walk is not None:
+            walk.articles_pending -= 1
+            self._maybe_complete(walk)
 
     def listing_failed(self, failure: Failure) -> Iterator[PageFailure]:
         request = failure.request  # type: ignore[attr-defined]
@@ -281,8 +291,8 @@ class ArchiveSpider(scrapy.Spider):
         reason, status, detail = failure_reason(failure)
         if status == 404 and page > 1:
             # WordPress answers 404 past the last page: the walk is over.
-            walk.reached_end = True
-            self._maybe_complete(walk, complete=True)
+            walk.reached_end = walk.done_walking = True
+            self._maybe_complete(walk)
             return
         walk.stopped = True
         self.crawler.stats.inc_value("ccme/failures")
@@ -295,6 +305,8 @@ class ArchiveSpider(scrapy.Spider):
         self, url: str, category: str | None, listing_url: str | None
     ) -> scrapy.Request:
         self.scheduled.add(url)
+        if category in self.walks:
+            self.walks[category].articles_pending += 1
         return scrapy.Request(
             to_crawl_url(url, self.origin),
             callback=self.parse_article,
@@ -330,6 +342,7 @@ class ArchiveSpider(scrapy.Spider):
     def parse_article(
         self, response: Response, url: str, category: str | None, listing_url: str | None
     ) -> Iterator[Any]:
+        self._article_answered(category)
         if response.status == 304:
             self.crawler.stats.inc_value("ccme/articles/not_modified")
             yield NotModified(url, _now())
@@ -354,6 +367,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[PageFailure]:
         request = failure.request  # type: ignore[attr-defined]
+        self._article_answered(request.cb_kwargs["category"])
         reason, status, detail = failure_reason(failure)
         self.crawler.stats.inc_value("ccme/failures")
         self.crawler.stats.inc_value(f"ccme/failures/{reason}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -37,6 +39,47 @@ def write_cdxj(directory: Path, output: Path | None = None) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return output
+
+
+_FILENAME = re.compile(r'"filename": "([^"]+)"')
+
+
+def update_cdxj(directory: Path) -> Path:
+    """Add to ``index.cdxj`` the WARCs of ``directory`` it does not cover yet.
+
+    A run adds only its own files (and those of a run killed before it could index them), so a
+    refresh does not pay for re-reading the whole archive. The new lines are merged into the
+    sorted index and the file is replaced atomically.
+    """
+    directory = Path(directory)
+    output = directory / INDEX_NAME
+    if not output.exists():
+        return write_cdxj(directory)
+    with output.open(encoding="utf-8") as fh:
+        indexed = {m.group(1) for line in fh if (m := _FILENAME.search(line))}
+    missing = [str(p) for p in sorted_warcs(directory) if p.name not in indexed]
+    if not missing:
+        return output
+    fd, added = tempfile.mkstemp(prefix=".added-", suffix=".cdxj", dir=directory)
+    os.close(fd)
+    fd, merged = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=directory)
+    os.close(fd)
+    try:
+        write_cdx_index(added, missing, {"sort": True, "post_append": True})
+        with (
+            output.open(encoding="utf-8") as old,
+            open(added, encoding="utf-8") as new,
+            open(merged, "w", encoding="utf-8") as out,
+        ):
+            out.writelines(heapq.merge(old, new))
+        os.chmod(merged, _umask_mode())
+        os.replace(merged, output)
+    except BaseException:
+        Path(merged).unlink(missing_ok=True)
+        raise
+    finally:
+        Path(added).unlink(missing_ok=True)
     return output
 
 

@@ -304,9 +304,9 @@ class WarcWriter:
         """Flush and close the current file; (re)write ``index.cdxj``. Returns the index path."""
         self._close_file()
         if index and any(self.directory.glob(f"*{WARC_SUFFIX}")):
-            from ccme_crawler.warc.index import write_cdxj
+            from ccme_crawler.warc.index import update_cdxj
 
-            return write_cdxj(self.directory)
+            return update_cdxj(self.directory)
         return None
 
     def __enter__(self) -> WarcWriter:

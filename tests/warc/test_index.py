@@ -125,3 +125,25 @@ def test_wacz_has_required_files_and_correct_hashes(tmp_path: Path) -> None:
             member = warc_bytes[int(entry["offset"]) : int(entry["offset"]) + int(entry["length"])]
             assert member[:2] == b"\x1f\x8b"
     assert not list(output.parent.glob(".wacz-*"))
+
+
+def test_a_later_run_adds_its_own_lines_to_the_index(tmp_path: Path) -> None:
+    write(tmp_path, exchange("https://www.ccme.org.ma/fr/b/"))
+    write(
+        tmp_path,
+        exchange("https://www.ccme.org.ma/fr/a/"),
+        exchange("https://www.ccme.org.ma/fr/c/"),
+    )
+    incremental = (tmp_path / "index.cdxj").read_text()
+    rebuilt = write_cdxj(tmp_path, tmp_path / "rebuilt.cdxj").read_text()
+    assert (incremental, len(incremental.splitlines())) == (rebuilt, 3)
+
+
+def test_a_killed_run_left_unindexed_is_indexed_by_the_next(tmp_path: Path) -> None:
+    write(tmp_path, exchange("https://www.ccme.org.ma/fr/b/"))
+    index = tmp_path / "index.cdxj"
+    only_first = index.read_text()
+    write(tmp_path, exchange("https://www.ccme.org.ma/fr/a/"))
+    index.write_text(only_first)  # as if the second run died before closing its writer
+    write(tmp_path, exchange("https://www.ccme.org.ma/fr/c/"))
+    assert len(index.read_text().splitlines()) == 3
