@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ccme_crawler import __version__
+from ccme_crawler.exports import ArticleFilters, ExportError, ExportUsageError, export_articles
+from ccme_crawler.items import PageFailure, RawPage
 from ccme_crawler.locking import LockHeld
+from ccme_crawler.mirror import MirrorServer, generate_site, sample_site
+from ccme_crawler.pipelines import article_record_from_page
+from ccme_crawler.reextract import reextract as reextract_warcs
 from ccme_crawler.runner import (
     EXIT_LOCKED,
     LOCAL_MIRROR_SETTINGS,
@@ -22,8 +27,9 @@ from ccme_crawler.runner import (
     parse_setting_overrides,
     run_crawl,
 )
-from ccme_crawler.storage import Storage, StorageError
-from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN
+from ccme_crawler.storage import Storage, StorageError, record_row
+from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, canonical_article_url
+from ccme_crawler.warc import package_wacz, repair_warc, verify_warcs, write_cdxj
 
 DEFAULT_DB = Path("data/ccme.sqlite")
 
@@ -167,8 +173,6 @@ def crawl(
         raise click.UsageError("--warc and --no-warc contradict each other")
     server = None
     if sample:
-        from ccme_crawler.mirror import MirrorServer, sample_site
-
         site = sample_site()
         server = MirrorServer(site).start()
         base_url = server.base_url
@@ -214,29 +218,23 @@ def crawl(
 @click.option("--url", help="URL the page was fetched from (default: its canonical link).")
 def extract(file: Path, url: str | None) -> None:
     """Print the JSON record the pipelines would store for one saved article page."""
-    from ccme_crawler.extraction import extract_article
-    from ccme_crawler.items import RawPage
-    from ccme_crawler.pipelines import article_record_from_page
-    from ccme_crawler.storage import record_row
-    from ccme_crawler.urls import canonical_article_url
-
-    body = file.read_bytes()
-    if url is None:
-        url = extract_article(body, "").canonical_url or file.resolve().as_uri()
-    key = canonical_article_url(url) if url.startswith("http") else url
     page = RawPage(
-        url=key,
-        fetched_url=url,
-        final_url=url,
+        url=url or "",
+        fetched_url=url or "",
+        final_url=url or "",
         status=200,
         headers={},
-        body=body,
+        body=file.read_bytes(),
         encoding=None,
         fetched_at="",
     )
     result = article_record_from_page(page)
-    if not hasattr(result, "article"):
-        raise click.ClickException(f"{file}: not an article ({asdict(result)['reason']})")
+    if isinstance(result, PageFailure):
+        raise click.ClickException(f"{file}: not an article ({result.reason})")
+    # Without --url, the page's own canonical link names it (the content hash ignores the URL).
+    url = url or result.article.canonical_url or file.resolve().as_uri()
+    result.article.url = canonical_article_url(url) if url.startswith("http") else url
+    result.fetched_url = result.final_url = url
     click.echo(json.dumps(record_row(result), ensure_ascii=False, indent=2))
 
 
@@ -283,14 +281,10 @@ def stats(db_path: Path, as_json: bool) -> None:
 )
 def serve_sample(port: int, articles: int | None) -> None:
     """Serve the bundled sample (or a generated mirror) on 127.0.0.1 until interrupted."""
-    from ccme_crawler.mirror import MirrorServer, generate_site, sample_site
-
     site = generate_site(articles) if articles else sample_site()
     server = MirrorServer(site, port=port).start()
     click.echo(f"Serving on {server.base_url} (Ctrl-C to stop)")
     try:
-        import time
-
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
@@ -308,8 +302,6 @@ def serve_sample(port: int, articles: int | None) -> None:
 )
 def verify(directory: Path, repair: bool) -> None:
     """Check every WARC record's gzip member and digests; name any damaged record."""
-    from ccme_crawler.warc import repair_warc, verify_warcs, write_cdxj
-
     report = verify_warcs(directory)
     if repair and not report.ok:
         truncated = sorted({p.filename for p in report.problems if p.kind == "truncated"})
@@ -351,8 +343,6 @@ def verify(directory: Path, repair: bool) -> None:
 @click.option("--title", default="CCME archive", show_default=True)
 def package(db_path: Path, warc_dir: Path, output: Path, title: str) -> None:
     """Build a WACZ (WARCs, CDXJ index, pages.jsonl of the articles) that replay tools open."""
-    from ccme_crawler.warc import package_wacz
-
     if output.exists():
         raise click.ClickException(f"{output}: already exists; not overwriting")
     try:
@@ -378,10 +368,8 @@ def package(db_path: Path, warc_dir: Path, output: Path, title: str) -> None:
 )
 def reextract(db_path: Path, warc_dir: Path) -> None:
     """Rebuild the database from WARC captures with the current extractor (no network)."""
-    from ccme_crawler.reextract import reextract as run_reextract
-
     try:
-        summary = run_reextract(warc_dir, db_path)
+        summary = reextract_warcs(warc_dir, db_path)
     except LockHeld as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
@@ -437,8 +425,6 @@ def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _parse_filters(**values: Any) -> Any:
-    from ccme_crawler.exports import ArticleFilters, ExportUsageError
-
     try:
         return ArticleFilters.parse(**values)
     except ExportUsageError as exc:
@@ -474,8 +460,6 @@ def export(
     as_json: bool,
 ) -> None:
     """Export articles as CSV, JSON Lines, Parquet or SQLite, with a manifest.json beside."""
-    from ccme_crawler.exports import ExportError, ExportUsageError, export_articles
-
     filters = _parse_filters(
         categories=categories, languages=languages, sources=sources, since=since, until=until
     )
