@@ -483,7 +483,7 @@ class Storage:
                         (art.url, cat_id),
                     )
             if record.listing_category:
-                self._link_listing(art.url, record.listing_category, None, now)
+                self._link_listing(art.url, record.listing_category, now)
             self._link_pending_listings(art.url)
             self.conn.execute(
                 """INSERT INTO article_checks (url, checked_at, http_status, etag, last_modified)
@@ -500,13 +500,13 @@ class Storage:
             )
         return UpsertResult(outcome, version)
 
-    def _link_listing(self, url: str, category: str, label: str | None, now: str) -> None:
+    def _link_listing(self, url: str, category: str, now: str) -> None:
         self.conn.execute(
             "INSERT OR IGNORE INTO listing_entries VALUES (?, ?, ?)", (url, category, now)
         )
         exists = self.conn.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone()
         if exists:
-            cat_id = self._category_id(category, label, None)
+            cat_id = self._category_id(category, None, None)
             self.conn.execute(
                 "INSERT OR IGNORE INTO article_categories VALUES (?, ?, 'listing')", (url, cat_id)
             )
@@ -523,7 +523,7 @@ class Storage:
 
     def record_listing_entry(self, entry: ListingEntry) -> None:
         with self.transaction():
-            self._link_listing(entry.url, entry.listing_category, None, entry.seen_at)
+            self._link_listing(entry.url, entry.listing_category, entry.seen_at)
 
     def record_category_label(self, path: str, label: str | None, language: str | None) -> None:
         with self.transaction():
