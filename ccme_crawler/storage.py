@@ -406,8 +406,10 @@ class Storage:
             )
         return source_id
 
-    def known_article_urls(self) -> set[str]:
-        return {row[0] for row in self.conn.execute("SELECT url FROM articles")}
+    def iter_article_urls(self) -> Iterator[str]:
+        """Every stored article's URL, streamed (an archive holds hundreds of thousands)."""
+        for (url,) in self.conn.execute("SELECT url FROM articles"):
+            yield url
 
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])

@@ -144,7 +144,10 @@ class ArchiveSpider(scrapy.Spider):
         spider.lookahead = max(1, settings.getint("CCME_REFRESH_LOOKAHEAD", 1))
         spider.max_pages = settings.getint("CCME_MAX_LISTING_PAGES", 5000)
         spider.allowed_domains = []
-        spider.scheduled: set[str] = set()
+        # hash() of each canonical URL rather than the URL: these sets hold every article of the
+        # archive, and 64-bit hashes take a fifth of the memory (a collision among a few hundred
+        # thousand is not a practical concern).
+        spider.scheduled: set[int] = set()
         spider.walks: dict[str, _Walk] = {}
         return spider
 
@@ -160,13 +163,13 @@ class ArchiveSpider(scrapy.Spider):
 
     def _start_requests(self) -> Iterator[scrapy.Request]:
         storage = self.state.storage
-        self.known = storage.known_article_urls()
+        self.known = {hash(url) for url in storage.iter_article_urls()}
         if self.recheck:
             for row in storage.articles_for_recheck(self.recheck_since):
                 yield self._recheck_request(row)
         # Articles that failed in an earlier run are fetched again before anything else.
         for url in storage.unresolved_failures("article"):
-            if url.startswith("https://www.ccme.org.ma/") and url not in self.scheduled:
+            if url.startswith("https://www.ccme.org.ma/") and hash(url) not in self.scheduled:
                 yield self._article_request(url, None, None)
         for category in self.categories:
             if self.mode == "full":
@@ -215,13 +218,13 @@ class ArchiveSpider(scrapy.Spider):
                 position=position,
                 seen_at=_now(),
             )
-            if url in self.scheduled:
+            if hash(url) in self.scheduled:
                 continue
             unseen_here += 1
             if self.since and item.published_at and item.published_at[:10] < self.since:
                 older_than_since = True
                 continue
-            if url in self.known and walk.mode != "full":
+            if hash(url) in self.known and walk.mode != "full":
                 continue
             new_here += 1
             yield self._article_request(url, category, response.url)
@@ -304,7 +307,7 @@ class ArchiveSpider(scrapy.Spider):
     def _article_request(
         self, url: str, category: str | None, listing_url: str | None
     ) -> scrapy.Request:
-        self.scheduled.add(url)
+        self.scheduled.add(hash(url))
         if category in self.walks:
             self.walks[category].articles_pending += 1
         return scrapy.Request(
@@ -323,7 +326,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def _recheck_request(self, row: dict[str, Any]) -> scrapy.Request:
         url = row["url"]
-        self.scheduled.add(url)
+        self.scheduled.add(hash(url))
         headers = {}
         if row.get("etag"):
             headers["If-None-Match"] = row["etag"]
