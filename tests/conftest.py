@@ -52,6 +52,34 @@ def run_cli(
     )
 
 
+def start_crawl(
+    db: Path, server: MirrorServer, *extra: str, concurrency: int = 4, quiet: bool = False
+) -> subprocess.Popen[str]:
+    """Start a crawl of the mirror in the background (to kill it, or read the file meanwhile)."""
+    output = subprocess.DEVNULL if quiet else subprocess.PIPE
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ccme_crawler",
+            "crawl",
+            "--db",
+            str(db),
+            "--base-url",
+            server.base_url,
+            "--no-progress",
+            *FAST_SETTINGS,
+            "-s",
+            f"CONCURRENT_REQUESTS={concurrency}",
+            *extra,
+        ],
+        cwd=ROOT,
+        stdout=output,
+        stderr=output,
+        text=True,
+    )
+
+
 def crawl(db: Path, server: MirrorServer, *extra: str, timeout: float = 180) -> dict[str, Any]:
     """Crawl the mirror into ``db`` and return the JSON summary (with the exit code)."""
     result = run_cli(

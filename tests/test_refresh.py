@@ -16,7 +16,7 @@ from ccme_crawler.locking import RunLock
 from ccme_crawler.mirror import MirrorArticle, MirrorServer, MirrorSite, sample_site
 from ccme_crawler.mirror.server import delay
 from ccme_crawler.urls import DEFAULT_CATEGORIES
-from tests.conftest import FAST_SETTINGS, ROOT, crawl, rows
+from tests.conftest import FAST_SETTINGS, ROOT, crawl, rows, start_crawl
 
 pytestmark = pytest.mark.integration
 
@@ -152,29 +152,6 @@ def test_lock_left_by_a_dead_process_is_taken_over(
     assert (summary["returncode"], any("took over" in w for w in summary["warnings"])) == (0, True)
 
 
-def _start_slow_crawl(db: Path, server: MirrorServer) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ccme_crawler",
-            "crawl",
-            "--db",
-            str(db),
-            "--base-url",
-            server.base_url,
-            "--no-progress",
-            *FAST_SETTINGS,
-            "-s",
-            "CONCURRENT_REQUESTS=2",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def _wait_for_articles(db: Path, at_least: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -197,7 +174,7 @@ def test_sigkill_mid_crawl_is_completed_by_the_next_run(tmp_path: Path, seed: in
     with MirrorServer(site) as server:
         server.set_fault("/", delay(0.05 * seed))
         db = tmp_path / "ccme.sqlite"
-        process = _start_slow_crawl(db, server)
+        process = start_crawl(db, server, concurrency=2)
         _wait_for_articles(db, 2 + seed)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
@@ -222,7 +199,7 @@ def test_sigterm_stops_and_marks_the_run_interrupted(tmp_path: Path) -> None:
     with MirrorServer(site) as server:
         server.set_fault("/", delay(0.2))
         db = tmp_path / "ccme.sqlite"
-        process = _start_slow_crawl(db, server)
+        process = start_crawl(db, server, concurrency=2)
         _wait_for_articles(db, 1)
         os.kill(process.pid, signal.SIGTERM)
         process.wait(timeout=60)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +15,7 @@ import pytest
 
 from ccme_crawler.mirror import MirrorServer, generate_site
 from ccme_crawler.mirror.server import delay
-from tests.conftest import FAST_SETTINGS, ROOT, crawl, rows
+from tests.conftest import crawl, rows, start_crawl
 from tests.faults.helpers import default_articles, integrity, stored_urls
 
 pytestmark = pytest.mark.integration
@@ -32,25 +30,7 @@ def test_sigkill_at_a_random_point_leaves_a_sound_file_and_the_next_run_complete
     with MirrorServer(site) as server:
         server.set_fault("/", delay(0.02))
         db = tmp_path / "ccme.sqlite"
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ccme_crawler",
-                "crawl",
-                "--db",
-                str(db),
-                "--base-url",
-                server.base_url,
-                "--no-progress",
-                *FAST_SETTINGS,
-                "-s",
-                "CONCURRENT_REQUESTS=4",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = start_crawl(db, server, quiet=True)
         time.sleep(kill_after)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)

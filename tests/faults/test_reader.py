@@ -17,7 +17,7 @@ import pytest
 from ccme_crawler.mirror import MirrorServer, sample_site
 from ccme_crawler.mirror.server import delay
 from ccme_crawler.storage import Storage
-from tests.conftest import FAST_SETTINGS, ROOT
+from tests.conftest import start_crawl
 from tests.faults.helpers import default_articles, integrity, stored_urls
 
 pytestmark = pytest.mark.integration
@@ -60,26 +60,7 @@ def test_datasette_reading_during_a_crawl_sees_no_lock(tmp_path: Path) -> None:
         site = sample_site()
         with MirrorServer(site) as server:
             server.set_fault("/", delay(0.02))  # long enough for reads to overlap writes
-            crawler = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "ccme_crawler",
-                    "crawl",
-                    "--db",
-                    str(db),
-                    "--base-url",
-                    server.base_url,
-                    "--no-progress",
-                    *FAST_SETTINGS,
-                    "-s",
-                    "CONCURRENT_REQUESTS=4",
-                ],
-                cwd=ROOT,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            crawler = start_crawl(db, server)
             answers = []
             while crawler.poll() is None:
                 answers.append(_get(query))
