@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
@@ -34,6 +34,7 @@ from twisted.internet.defer import Deferred
 
 from ccme_crawler.extensions import crawl_state
 from ccme_crawler.items import PageFailure
+from ccme_crawler.storage import utc_now
 
 if TYPE_CHECKING:
     from typing import Self
@@ -75,10 +76,6 @@ def close_spider(crawler: Crawler, reason: str) -> None:
     closing.addErrback(lambda failure: logger.error("Closing the spider failed: %s", failure))
     # Keep a reference so the closing task is not garbage-collected while it runs.
     crawler._ccme_closing = closing  # type: ignore[attr-defined]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def parse_retry_after(value: str | bytes | None, now: float | None = None) -> float | None:
@@ -300,7 +297,7 @@ class RobotsTxtGuardMiddleware:
         self.crawler.stats.inc_value(f"ccme/failures/{reason}")
         state = crawl_state(self.crawler)
         state.storage.record_failure(
-            PageFailure(request.url, reason, detail, status, "robots", _now()), state.run_id
+            PageFailure(request.url, reason, detail, status, "robots", utc_now()), state.run_id
         )
         close_spider(self.crawler, ROBOTS_UNAVAILABLE)
         return Response(request.url, status=200, body=DISALLOW_ALL, request=request)

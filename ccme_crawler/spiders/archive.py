@@ -7,7 +7,6 @@ Navigation only: it decides which listing and article pages to fetch and yields 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -19,6 +18,7 @@ from ccme_crawler.extensions import CrawlState, crawl_state
 from ccme_crawler.extraction.listing import extract_listing
 from ccme_crawler.items import CategoryLabel, ListingEntry, NotModified, PageFailure, RawPage
 from ccme_crawler.middlewares import FetchFailed
+from ccme_crawler.storage import utc_now
 from ccme_crawler.urls import (
     DEFAULT_CATEGORIES,
     canonical_article_url,
@@ -32,10 +32,6 @@ from ccme_crawler.urls import (
 # Consecutive listing pages that bring nothing not already seen in this run before a walk is
 # taken to be endless pagination.
 _ENDLESS_PAGES = 3
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
@@ -216,7 +212,7 @@ class ArchiveSpider(scrapy.Spider):
                 listing_category=category,
                 listing_url=response.url,
                 position=position,
-                seen_at=_now(),
+                seen_at=utc_now(),
             )
             if hash(url) in self.scheduled:
                 continue
@@ -300,7 +296,7 @@ class ArchiveSpider(scrapy.Spider):
         walk.stopped = True
         self.crawler.stats.inc_value("ccme/failures")
         self.crawler.stats.inc_value(f"ccme/failures/{reason}")
-        yield PageFailure(request.url, reason, detail, status, "listing", _now())
+        yield PageFailure(request.url, reason, detail, status, "listing", utc_now())
 
     # --- articles ---
 
@@ -348,7 +344,7 @@ class ArchiveSpider(scrapy.Spider):
         self._article_answered(category)
         if response.status == 304:
             self.crawler.stats.inc_value("ccme/articles/not_modified")
-            yield NotModified(url, _now())
+            yield NotModified(url, utc_now())
             return
         redirects = response.meta.get("redirect_urls") or []
         yield RawPage(
@@ -362,7 +358,7 @@ class ArchiveSpider(scrapy.Spider):
             },
             body=response.body,
             encoding=getattr(response, "encoding", None),
-            fetched_at=response.meta.get("ccme_fetched_at") or _now(),
+            fetched_at=response.meta.get("ccme_fetched_at") or utc_now(),
             listing_category=category,
             listing_url=listing_url,
             warc=response.meta.get("ccme_warc"),
@@ -374,4 +370,4 @@ class ArchiveSpider(scrapy.Spider):
         reason, status, detail = failure_reason(failure)
         self.crawler.stats.inc_value("ccme/failures")
         self.crawler.stats.inc_value(f"ccme/failures/{reason}")
-        yield PageFailure(request.cb_kwargs["url"], reason, detail, status, "article", _now())
+        yield PageFailure(request.cb_kwargs["url"], reason, detail, status, "article", utc_now())
