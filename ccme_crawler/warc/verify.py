@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from ccme_crawler.warc.writer import sorted_warcs
 
@@ -94,10 +95,34 @@ def _iter_members(path: Path) -> Iterator[_Member]:
                 offset += length
                 continue
             if error is None:
-                yield _Member(offset, size - offset, None, "file ends inside this record", True)
-                return
+                # A flipped byte can make the deflate stream run on to the end of the file;
+                # the file is only cut short if no whole record follows.
+                following = _next_whole_member(fh, offset + 1, size)
+                if following is None:
+                    yield _Member(offset, size - offset, None, "file ends inside this record", True)
+                    return
+                yield _Member(offset, 0, None, "gzip member damaged (runs into the next record)")
+                offset = following
+                continue
             yield _Member(offset, 0, None, error)
             offset = _next_magic(fh, offset + 1, size)
+
+
+def _next_whole_member(fh: BinaryIO, start: int, size: int) -> int | None:
+    """Offset of the next gzip member after ``start`` that inflates to its end, if any."""
+    candidate = _next_magic(fh, start, size)
+    while candidate < size:
+        fh.seek(candidate)
+        decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        try:
+            while not decomp.eof and (chunk := fh.read(_CHUNK)):
+                decomp.decompress(chunk)
+        except zlib.error:
+            pass
+        if decomp.eof:
+            return candidate
+        candidate = _next_magic(fh, candidate + 1, size)
+    return None
 
 
 def salvage_record_id(path: Path, offset: int) -> str | None:
