@@ -16,7 +16,7 @@ from pathlib import Path
 from cdxj_indexer.main import write_cdx_index
 
 from ccme_crawler import __version__
-from ccme_crawler.warc.writer import sorted_warcs
+from ccme_crawler.warc.naming import sorted_warcs
 
 INDEX_NAME = "index.cdxj"
 WACZ_VERSION = "1.1.1"

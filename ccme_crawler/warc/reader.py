@@ -13,7 +13,7 @@ from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
 
 from ccme_crawler.items import WarcPointer
-from ccme_crawler.warc.writer import sorted_warcs
+from ccme_crawler.warc.naming import sorted_warcs
 
 
 @dataclass(slots=True)

@@ -11,7 +11,6 @@ import base64
 import hashlib
 import logging
 import os
-import re
 import socket
 import uuid
 import zlib
@@ -25,14 +24,14 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from ccme_crawler import __version__
 from ccme_crawler.items import WarcPointer
+from ccme_crawler.warc.index import update_cdxj
+from ccme_crawler.warc.naming import WARC_SUFFIX, last_serial, sorted_warcs, warc_file_name
 
 logger = logging.getLogger(__name__)
 
 WARC_VERSION = "WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
-WARC_SUFFIX = ".warc.gz"
 DEFAULT_MAX_SIZE = 1_000_000_000
-_NAME_RE = re.compile(r"^(?P<prefix>.+)-(?P<ts>\d{20})-(?P<serial>\d{5,})\.warc\.gz$")
 
 
 def sha1_digest(data: bytes) -> str:
@@ -110,7 +109,7 @@ class WarcWriter:
         self._fh: BinaryIO | None = None
         self._path: Path | None = None
         self._warcinfo_id: str | None = None
-        self._serial = self._last_serial()
+        self._serial = last_serial(self.directory, prefix)
         self.files_written: list[Path] = []
         self.records_written = 0
         self.revisits_written = 0
@@ -121,14 +120,6 @@ class WarcWriter:
 
     # -- files -------------------------------------------------------------------------------
 
-    def _last_serial(self) -> int:
-        serials = [
-            int(m["serial"])
-            for path in self.directory.glob(f"*{WARC_SUFFIX}")
-            if (m := _NAME_RE.match(path.name)) and m["prefix"] == self.prefix
-        ]
-        return max(serials, default=-1)
-
     @property
     def current_path(self) -> Path | None:
         return self._path
@@ -137,8 +128,7 @@ class WarcWriter:
         self._close_file()
         while True:
             self._serial += 1
-            stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
-            path = self.directory / f"{self.prefix}-{stamp}-{self._serial:05d}{WARC_SUFFIX}"
+            path = self.directory / warc_file_name(self.prefix, datetime.now(UTC), self._serial)
             try:
                 fh = open(path, "xb")  # noqa: SIM115 - kept open across calls, closed in close()
             except FileExistsError:
@@ -304,8 +294,6 @@ class WarcWriter:
         """Flush and close the current file; (re)write ``index.cdxj``. Returns the index path."""
         self._close_file()
         if index and any(self.directory.glob(f"*{WARC_SUFFIX}")):
-            from ccme_crawler.warc.index import update_cdxj
-
             return update_cdxj(self.directory)
         return None
 
@@ -331,16 +319,6 @@ class WarcWriter:
                         _capture_key(uri, digest),
                         f"{headers['WARC-Date']} {headers['WARC-Record-ID']}",
                     )
-
-
-def sorted_warcs(directory: Path) -> list[Path]:
-    """The WARC files of a directory in the order they were written (timestamp, then serial)."""
-
-    def key(path: Path) -> tuple[str, int, str]:
-        m = _NAME_RE.match(path.name)
-        return (m["ts"], int(m["serial"]), path.name) if m else ("", 0, path.name)
-
-    return sorted((p for p in Path(directory).glob(f"*{WARC_SUFFIX}") if p.is_file()), key=key)
 
 
 def _iter_record_headers(path: Path) -> Iterator[tuple[str, dict[str, str]]]:

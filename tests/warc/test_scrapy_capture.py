@@ -13,7 +13,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from ccme_crawler.warc import iter_captured_pages, verify_warcs
-from ccme_crawler.warc.writer import sorted_warcs
+from ccme_crawler.warc.naming import sorted_warcs
 
 from .helpers import CHUNKS, GZ_TEXT, PAGE
 

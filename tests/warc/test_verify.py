@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ccme_crawler.warc import repair_warc, verify_warcs
-from ccme_crawler.warc.writer import sorted_warcs
+from ccme_crawler.warc.naming import sorted_warcs
 
 from .helpers import HTML, exchange, gzipped_exchange, write
 

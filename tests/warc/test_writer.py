@@ -9,7 +9,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from ccme_crawler.warc import WarcWriter, iter_captured_pages
-from ccme_crawler.warc.writer import REVISIT_PROFILE, sha1_digest, sorted_warcs
+from ccme_crawler.warc.naming import sorted_warcs
+from ccme_crawler.warc.writer import REVISIT_PROFILE, sha1_digest
 
 from .helpers import HTML, exchange, gzipped_exchange, read_member, write
 
