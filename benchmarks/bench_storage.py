@@ -30,9 +30,9 @@ from common import fresh_dir, print_rows, row
 
 from ccme_crawler.extraction import content_hash, normalize_source
 from ccme_crawler.items import ArticleRecord, ExtractedArticle, WarcPointer
-from ccme_crawler.mirror.site import MirrorArticle, generate_site
 from ccme_crawler.storage import Storage, record_row
 from ccme_crawler.urls import SITE_ORIGIN
+from ccme_mirror.site import MirrorArticle, generate_site
 
 BENCH = "storage"
 BATCH = 1_000

@@ -1,7 +1,7 @@
 """What every benchmark shares: the mirror in a process of its own, measured crawl subprocesses,
 the machine's description and the result rows.
 
-A generated mirror is served by ``python -m ccme_crawler.mirror serve --articles N --control`` in a
+A generated mirror is served by ``python -m ccme_mirror serve --articles N --control`` in a
 separate process, so that the server's Python never shares a GIL (or a core's time slice) with
 the crawler being measured. ``mirror(n)`` keeps one running server per size for the whole run
 (``run_all.py`` runs every benchmark in one process), and ``full_crawl(n)`` keeps the result of
@@ -34,8 +34,8 @@ PYTHON = sys.executable
 if str(ROOT) not in sys.path:  # runnable from a checkout without installing the package
     sys.path.insert(0, str(ROOT))
 
-from ccme_crawler.mirror.site import default_categories  # noqa: E402
 from ccme_crawler.runner import LOCAL_MIRROR_SETTINGS  # noqa: E402
+from ccme_mirror.site import default_categories  # noqa: E402
 
 # Every category of a generated mirror: 20,000 articles make 2,000 listing pages (+ ~3 % of the
 # articles listed in two categories).
@@ -99,7 +99,7 @@ def describe_machine(info: dict[str, Any] | None = None) -> str:
 
 
 class MirrorProcess:
-    """``python -m ccme_crawler.mirror serve --articles N --port 0 --control`` as a context manager.
+    """``python -m ccme_mirror serve --articles N --port 0 --control`` as a context manager.
 
     ``add(n)`` publishes n new articles, ``counts()`` returns the requests served by kind,
     ``reset()`` forgets them, ``cpu_seconds()`` is the server's CPU time so far (to tell a
@@ -114,7 +114,7 @@ class MirrorProcess:
         self._lock = threading.Lock()
 
     def start(self) -> MirrorProcess:
-        cmd = [PYTHON, "-m", "ccme_crawler.mirror", "serve", "--articles", str(self.articles)]
+        cmd = [PYTHON, "-m", "ccme_mirror", "serve", "--articles", str(self.articles)]
         cmd += ["--seed", str(self.seed), "--port", "0", "--control"]
         self._proc = subprocess.Popen(
             cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True

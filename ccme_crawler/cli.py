@@ -15,7 +15,6 @@ from ccme_crawler import __version__
 from ccme_crawler.exports import ArticleFilters, ExportError, ExportUsageError, export_articles
 from ccme_crawler.items import PageFailure, RawPage
 from ccme_crawler.locking import LockHeld
-from ccme_crawler.mirror import MirrorServer, generate_site, sample_site
 from ccme_crawler.pipelines import article_record_from_page
 from ccme_crawler.reextract import reextract as reextract_warcs
 from ccme_crawler.runner import (
@@ -27,6 +26,7 @@ from ccme_crawler.runner import (
     parse_setting_overrides,
     run_crawl,
 )
+from ccme_crawler.sample import SampleServer
 from ccme_crawler.storage import Storage, StorageError, record_row
 from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, canonical_article_url
 from ccme_crawler.warc import package_wacz, repair_warc, verify_warcs, write_cdxj
@@ -173,12 +173,11 @@ def crawl(
         raise click.UsageError("--warc and --no-warc contradict each other")
     server = None
     if sample:
-        site = sample_site()
-        server = MirrorServer(site).start()
+        server = SampleServer().start()
         base_url = server.base_url
         overrides = {**LOCAL_MIRROR_SETTINGS, **overrides}
         # The whole sample, its Arabic and English categories included, unless told otherwise.
-        categories = categories or tuple(c.path for c in site.categories)
+        categories = categories or server.site.categories
         click.echo(f"Serving the bundled sample at {base_url}", err=True)
     if warc_dir is None and not no_warc and base_url.rstrip("/") == SITE_ORIGIN:
         warc_dir = db_path.parent / "warc"
@@ -274,16 +273,15 @@ def stats(db_path: Path, as_json: bool) -> None:
 
 @main.command("serve-sample")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option(
-    "--articles",
-    type=click.IntRange(1, 1_000_000),
-    help="Serve a generated mirror of N articles instead of the sample.",
-)
-def serve_sample(port: int, articles: int | None) -> None:
-    """Serve the bundled sample (or a generated mirror) on 127.0.0.1 until interrupted."""
-    site = generate_site(articles) if articles else sample_site()
-    server = MirrorServer(site, port=port).start()
+def serve_sample(port: int) -> None:
+    """Serve the bundled sample of the site on 127.0.0.1 until interrupted."""
+    try:
+        server = SampleServer(port=port).start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc}") from None
     click.echo(f"Serving on {server.base_url} (Ctrl-C to stop)")
+    for path in server.site.categories:
+        click.echo(f"  {server.url(path)}")
     try:
         while True:
             time.sleep(3600)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from ccme_crawler.mirror import MirrorServer, MirrorSite, sample_site
+from ccme_mirror import MirrorServer, MirrorSite, sample_site
 
 ROOT = Path(__file__).resolve().parent.parent
 # Copies of ../shared/reference-site and ../shared/seed, so the suite runs from any checkout.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from ccme_crawler.mirror import MirrorServer, sample_site
+from ccme_mirror import MirrorServer, sample_site
 from tests.conftest import crawl, rows, run_cli
 
 pytestmark = pytest.mark.integration

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from ccme_crawler.cli import main
-from ccme_crawler.mirror import MirrorServer, sample_site
-from ccme_crawler.mirror.server import delay
 from ccme_crawler.urls import DEFAULT_CATEGORIES
+from ccme_mirror import MirrorServer, sample_site
+from ccme_mirror.faults import delay
 from tests.conftest import FAST_SETTINGS, REFERENCE_SITE, ROOT, crawl, rows, run_cli
 
 SEED_URL = (

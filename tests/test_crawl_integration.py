@@ -9,9 +9,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from ccme_crawler.mirror import MirrorServer, sample_site
-from ccme_crawler.mirror.server import respond
 from ccme_crawler.urls import DEFAULT_CATEGORIES, canonical_article_url
+from ccme_mirror import MirrorServer, sample_site
+from ccme_mirror.faults import respond
 from tests.conftest import crawl, rows
 
 pytestmark = pytest.mark.integration

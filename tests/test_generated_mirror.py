@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ccme_crawler.mirror import MirrorServer, generate_site
 from ccme_crawler.urls import DEFAULT_CATEGORIES
+from ccme_mirror import MirrorServer, generate_site
 from tests.conftest import crawl, rows
 
 pytestmark = pytest.mark.integration

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from ccme_crawler.locking import RunLock
-from ccme_crawler.mirror import MirrorArticle, MirrorServer, MirrorSite, sample_site
-from ccme_crawler.mirror.server import delay
 from ccme_crawler.urls import DEFAULT_CATEGORIES
+from ccme_mirror import MirrorArticle, MirrorServer, MirrorSite, sample_site
+from ccme_mirror.faults import delay
 from tests.conftest import FAST_SETTINGS, ROOT, crawl, rows, start_crawl
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ccme_crawler.exports import verify_export
-from ccme_crawler.mirror import MirrorServer
+from ccme_mirror import MirrorServer
 from tests.conftest import crawl, rows, run_cli
 
 SEED_URL = (

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ccme_crawler.mirror import MirrorServer, MirrorSite
 from ccme_crawler.urls import DEFAULT_CATEGORIES
+from ccme_mirror import MirrorServer, MirrorSite
 from tests.conftest import rows
 
 # Faults are served fast: short timeouts, one retry (FAST_SETTINGS), and the circuit breaker out

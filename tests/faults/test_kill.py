@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ccme_crawler.mirror import MirrorServer, generate_site
-from ccme_crawler.mirror.server import delay
+from ccme_mirror import MirrorServer, generate_site
+from ccme_mirror.faults import delay
 from tests.conftest import crawl, rows, start_crawl
 from tests.faults.helpers import default_articles, integrity, stored_urls
 

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from ccme_crawler.middlewares import parse_retry_after
-from ccme_crawler.mirror import MirrorServer, sample_site
-from ccme_crawler.mirror.server import (
+from ccme_mirror import MirrorServer, sample_site
+from ccme_mirror.faults import (
     Fault,
     every_page_exists,
     gzip_bomb,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ccme_crawler.mirror import MirrorServer, sample_site
-from ccme_crawler.mirror.server import delay
 from ccme_crawler.storage import Storage
+from ccme_mirror import MirrorServer, sample_site
+from ccme_mirror.faults import delay
 from tests.conftest import start_crawl
 from tests.faults.helpers import default_articles, integrity, stored_urls
 

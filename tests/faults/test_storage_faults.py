@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ccme_crawler.mirror import MirrorServer
 from ccme_crawler.storage import Storage
+from ccme_mirror import MirrorServer
 from tests.conftest import crawl, rows, run_cli
 from tests.faults.helpers import default_articles, integrity, stored_urls
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from ccme_crawler.mirror import MirrorServer, generate_site, render
-from ccme_crawler.mirror.server import reset_connection, respond, times
+from ccme_mirror import MirrorServer, generate_site, render
+from ccme_mirror.faults import reset_connection, respond, times
 from tests.conftest import crawl, rows
 from tests.faults.helpers import default_articles, failures, integrity, stored_urls, victim
 

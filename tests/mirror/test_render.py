@@ -9,8 +9,9 @@ from pathlib import Path
 import parsel
 import pytest
 
-from ccme_crawler.mirror import MirrorArticle, MirrorSite, generate_site, sample_site
-from ccme_crawler.mirror.render import (
+from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, canonical_article_url
+from ccme_mirror import MirrorArticle, MirrorSite, generate_site, sample_site
+from ccme_mirror.render import (
     EN_MONTHS,
     closing_lines,
     pagination_html,
@@ -18,8 +19,7 @@ from ccme_crawler.mirror.render import (
     render_article,
     render_listing,
 )
-from ccme_crawler.mirror.sample import SEED_PATH
-from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, canonical_article_url
+from ccme_mirror.sample import SEED_PATH
 
 _FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
 REFERENCE = (

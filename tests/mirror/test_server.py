@@ -12,10 +12,10 @@ from urllib.parse import quote, unquote, urlsplit
 import parsel
 import pytest
 
-from ccme_crawler.mirror import MirrorArticle, MirrorServer, sample_site
-from ccme_crawler.mirror.sample import SEED_PATH
-from ccme_crawler.mirror.server import delay, drop_connection, respond, times
 from ccme_crawler.urls import SITE_ORIGIN
+from ccme_mirror import MirrorArticle, MirrorServer, sample_site
+from ccme_mirror.faults import delay, drop_connection, respond, times
+from ccme_mirror.sample import SEED_PATH
 
 MEDIAS = "/category/archives-du-ccme/medias-et-migration/"
 

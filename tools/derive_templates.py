@@ -1,12 +1,12 @@
 """Derive the mirror's page templates from the reference markup (a maintenance script).
 
-Run ``python ccme_crawler/mirror/templates/_derive.py [REFERENCE_DIR]`` (default
-``tests/fixtures/reference``) to rebuild
-``article.html``, ``listing.html``, ``error404.html``, ``related_item.html`` and
-``listing_item.html`` from ``article-fr.html`` and ``category-fr.html``. Only the parts that
-depend on the post or the listing are replaced by ``{{placeholders}}``; the chrome (head,
-menus, headers, share bars, sidebar, footers, search modal, scripts) is kept byte for byte,
-with the origin ``https://www.ccme.org.ma`` turned into ``{{origin}}``.
+Run ``python tools/derive_templates.py [REFERENCE_DIR]`` (default ``tests/fixtures/reference``)
+to rebuild ``article.html``, ``listing.html``, ``error404.html``, ``related_item.html`` and
+``listing_item.html`` in ``ccme_mirror/templates/`` from ``article-fr.html`` and
+``category-fr.html``. Only the parts that depend on the post or the listing are replaced by
+``{{placeholders}}``; the chrome (head, menus, headers, share bars, sidebar, footers, search
+modal, scripts) is kept byte for byte, with the origin ``https://www.ccme.org.ma`` turned into
+``{{origin}}``. Then run ``tools/build_sample.py`` to re-render the sample shipped with the product.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).parent
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "ccme_mirror" / "templates"
 ORIGIN = "https://www.ccme.org.ma"
 SITE_NAME = "CCME | Études et actualités sur les Marocains du monde"
 SEED_SLUG = "le-maroc-et-la-belgique-signent-plusieurs-accords-et-conventions-de-cooperation"
@@ -287,9 +288,9 @@ def main(ref_dir: str) -> None:
     ):
         if "www.ccme.org.ma" in content:
             raise SystemExit(f"origin left in {name}")
-        (HERE / name).write_text(content, "utf-8")
+        (TEMPLATES / name).write_text(content, "utf-8")
         print(name, len(content.encode()))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else str(HERE.parents[2] / "tests/fixtures/reference"))
+    main(sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "tests/fixtures/reference"))

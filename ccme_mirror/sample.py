@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ccme_crawler.mirror.site import (
+from ccme_mirror.site import (
     ARABIC_CATEGORY,
     ARCHIVE_CATEGORIES,
     ENGLISH_CATEGORY,

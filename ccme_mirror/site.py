@@ -441,9 +441,9 @@ class _GeneratedArticle(MirrorArticle):
 
     _seed: int
 
-    @property  # type: ignore[override]
+    @property
     def paragraphs(self) -> list[str]:
-        override = self.__dict__.get("_paragraphs")
+        override: list[str] | None = self.__dict__.get("_paragraphs")
         if override is not None:
             return override
         return _generate_paragraphs(self.language, self._seed)

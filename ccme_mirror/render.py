@@ -1,7 +1,7 @@
 """Render mirror pages from the templates derived from the reference markup.
 
 Templates (``templates/*.html``) are the reference pages with ``{{name}}`` placeholders; see
-``templates/_derive.py``. Each is split once into literal chunks and names, so rendering a page is
+``tools/derive_templates.py``. Each is split once into literal chunks and names, so rendering a page is
 a single ``str.join``. ``origin`` is written in every absolute link, canonical tag and JSON-LD id.
 """
 
@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from functools import cache
 from html import escape
 from pathlib import Path
 from urllib.parse import quote, unquote
 from zlib import crc32
 
-from ccme_crawler.mirror.site import MirrorArticle, MirrorCategory, MirrorSite, parse_iso
+from ccme_mirror.site import MirrorArticle, MirrorCategory, MirrorSite, parse_iso
 
 TEMPLATES = Path(__file__).parent / "templates"
 _PLACEHOLDER = re.compile(r"\{\{([^{}]+)\}\}")
@@ -724,7 +724,3 @@ def http_date(value: str) -> str:
     """An ISO date as an HTTP date (``Last-Modified``)."""
     moment = parse_iso(value).astimezone(UTC)
     return moment.strftime("%a, %d %b %Y %H:%M:%S GMT")
-
-
-def now_http_date() -> str:
-    return datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")

@@ -1,4 +1,4 @@
-"""``python -m ccme_crawler.mirror serve [--sample | --articles N] [--port P] [--live-links]
+"""``python -m ccme_mirror serve [--sample | --articles N] [--port P] [--live-links]
 [--control]``.
 
 ``--control`` (for benchmarks that run the mirror in a process of its own) reads one command a
@@ -17,10 +17,10 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from ccme_crawler.mirror.sample import sample_site
-from ccme_crawler.mirror.server import MirrorServer
-from ccme_crawler.mirror.site import MirrorArticle, MirrorSite, generate_site
 from ccme_crawler.urls import SITE_ORIGIN
+from ccme_mirror.sample import sample_site
+from ccme_mirror.server import MirrorServer
+from ccme_mirror.site import MirrorArticle, MirrorSite, generate_site
 
 
 def publish_new_articles(site: MirrorSite, n: int) -> None:
@@ -66,7 +66,7 @@ def _control_loop(server: MirrorServer) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ccme_crawler.mirror", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ccme_mirror", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve a mirror on 127.0.0.1 until interrupted")
     which = serve.add_mutually_exclusive_group()

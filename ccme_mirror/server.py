@@ -10,33 +10,30 @@ and answer conditional requests with 304. Bodies are gzipped when the client acc
 Fault injection: ``server.set_fault(pattern, fault)`` registers ``fault(handler) -> bool`` for
 requests whose path (with query, raw or percent-decoded) starts with ``pattern`` (a str) or
 matches it (a compiled regex, ``re.search``). The fault runs before routing; returning True means it has answered (or
-dropped) the request, False lets normal routing go on. Ready-made faults: :func:`respond`,
-:func:`delay`, :func:`drop_connection`, :func:`truncated`, :func:`times`.
+dropped) the request, False lets normal routing go on. The ready-made faults are in
+:mod:`ccme_mirror.faults`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import re
-import socket
-import struct
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from ccme_crawler.mirror import render
-from ccme_crawler.mirror.site import MirrorArticle, MirrorSite, parse_iso
+from ccme_crawler.sample.server import not_modified
 from ccme_crawler.urls import canonical_path
+from ccme_mirror import render
+from ccme_mirror.site import MirrorArticle, MirrorSite
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
-_PAGED = re.compile(r"^(?P<cat>/(?:[a-z]{2}/)?category/.+?/)page/(?P<n>\d+)/?$")
+PAGED_LISTING = re.compile(r"^(?P<cat>/(?:[a-z]{2}/)?category/.+?/)page/(?P<n>\d+)/?$")
 
 Fault = Callable[["MirrorRequestHandler"], bool]
 
@@ -116,7 +113,9 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
         )
 
     def not_found(self) -> None:
-        self.send_page(404, render.render_404(self.server.mirror.link_origin), headers=_no_cache())
+        self.send_page(
+            404, render.render_404(self.server.mirror.link_origin), headers=no_cache_headers()
+        )
 
     # -- routing --------------------------------------------------------------------------
     def _route(self) -> None:
@@ -139,7 +138,7 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
             clean = canonical_path(raw_path).split("?", 1)[0]
         except ValueError:
             clean = raw_path
-        paged = _PAGED.match(unquote(clean))
+        paged = PAGED_LISTING.match(unquote(clean))
         cat_path = paged.group("cat") if paged else clean
         category = site.category(cat_path) if "/category/" in cat_path else None
         if category is not None:
@@ -152,7 +151,7 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
                 self.not_found()
                 return
             html = render.render_listing(site, category, page, mirror.link_origin)
-            self.send_page(200, html, headers=_no_cache())
+            self.send_page(200, html, headers=no_cache_headers())
             return
         article = site.find(clean)
         if article is None:
@@ -167,37 +166,25 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
     def _serve_article(self, article: MirrorArticle) -> None:
         mirror = self.server.mirror
         html = render.render_article(mirror.site, article, mirror.link_origin).encode("utf-8")
-        etag = '"' + hashlib.sha1(html).hexdigest()[:20] + '"'
-        modified_iso = article.modified_at or article.published_at
-        headers = {
-            "ETag": etag,
-            "Last-Modified": render.http_date(modified_iso),
-            "Link": f"<{mirror.link_origin}/?p={article.post_id}>; rel=shortlink",
-            "Cache-Control": "max-age=0, must-revalidate",
-        }
-        if _not_modified(self.headers, etag, parse_iso(modified_iso).timestamp()):
+        headers = article_headers(article, html, mirror.link_origin)
+        if not_modified(self.headers, headers):
             self.send_page(304, b"", headers=headers)
             return
         self.send_page(200, html, headers=headers)
 
 
-def _no_cache() -> dict[str, str]:
+def article_headers(article: MirrorArticle, html: bytes, link_origin: str) -> dict[str, str]:
+    """The headers WordPress sends with an article page (validators for conditional requests)."""
+    return {
+        "ETag": '"' + hashlib.sha1(html).hexdigest()[:20] + '"',
+        "Last-Modified": render.http_date(article.modified_at or article.published_at),
+        "Link": f"<{link_origin}/?p={article.post_id}>; rel=shortlink",
+        "Cache-Control": "max-age=0, must-revalidate",
+    }
+
+
+def no_cache_headers() -> dict[str, str]:
     return {"Cache-Control": "no-cache, must-revalidate, max-age=0"}
-
-
-def _not_modified(headers: Any, etag: str, modified_ts: float) -> bool:
-    inm = headers.get("If-None-Match")
-    if inm is not None:
-        tags = [t.strip() for t in inm.split(",")]
-        return "*" in tags or etag in tags or f"W/{etag}" in tags
-    ims = headers.get("If-Modified-Since")
-    if ims:
-        try:
-            since = parsedate_to_datetime(ims).timestamp()
-        except (TypeError, ValueError):
-            return False
-        return int(modified_ts) <= int(since)
-    return False
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -311,206 +298,3 @@ class MirrorServer:
                 else p.search(path) is not None or p.search(decoded) is not None
             )
         ]
-
-
-# -- ready-made faults ----------------------------------------------------------------------
-
-
-def respond(status: int, body: str = "", headers: dict[str, str] | None = None) -> Fault:
-    """Answer with a fixed status and body (e.g. ``respond(503, headers={"Retry-After": "1"})``)."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        handler.send_page(status, body, headers=headers)
-        return True
-
-    return fault
-
-
-def delay(seconds: float) -> Fault:
-    """Sleep, then serve normally."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        time.sleep(seconds)
-        return False
-
-    return fault
-
-
-def drop_connection() -> Fault:
-    """Close the socket without answering."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        handler.record.status = 0
-        handler.close_connection = True
-        with contextlib.suppress(OSError):
-            handler.connection.shutdown(socket.SHUT_RDWR)
-        return True
-
-    return fault
-
-
-def truncated(body: str = "<html><body><p>Le Maroc", declared_length: int = 100_000) -> Fault:
-    """Announce ``declared_length`` bytes, send fewer, close."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        handler.record.status = 200
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html; charset=UTF-8")
-        handler.send_header("Content-Length", str(declared_length))
-        handler.end_headers()
-        handler.wfile.write(body.encode("utf-8"))
-        handler.wfile.flush()
-        handler.close_connection = True
-        return True
-
-    return fault
-
-
-def times(n: int, fault: Fault) -> Fault:
-    """Apply ``fault`` to the first ``n`` matching requests only (e.g. fail twice, then serve)."""
-    remaining = [n]
-    lock = threading.Lock()
-
-    def wrapper(handler: MirrorRequestHandler) -> bool:
-        with lock:
-            if remaining[0] <= 0:
-                return False
-            remaining[0] -= 1
-        return fault(handler)
-
-    return wrapper
-
-
-def respond_bytes(
-    body: bytes,
-    status: int = 200,
-    content_type: str = "text/html",
-    headers: dict[str, str] | None = None,
-) -> Fault:
-    """Answer with these exact bytes (NUL bytes, a wrong or missing charset, mojibake…)."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        handler.send_page(status, body, headers=headers, content_type=content_type)
-        return True
-
-    return fault
-
-
-def redirect_to(path: str, status: int = 302) -> Fault:
-    """Redirect to ``path`` on this server (chains and loops are made of these)."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        handler.send_page(status, b"", headers={"Location": handler.server.mirror.url(path)})
-        return True
-
-    return fault
-
-
-def reset_connection() -> Fault:
-    """Abort the connection with a TCP RST (SO_LINGER 0) before answering."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        handler.record.status = 0
-        handler.close_connection = True
-        with contextlib.suppress(OSError):
-            handler.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
-            handler.connection.close()
-        return True
-
-    return fault
-
-
-def slow_drip(
-    total: int = 100_000, chunk: int = 16, interval: float = 0.2, max_seconds: float = 10.0
-) -> Fault:
-    """Announce ``total`` bytes and send them a few at a time, slowly (gives up after
-    ``max_seconds`` or when the client goes away)."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        handler.record.status = 200
-        handler.close_connection = True
-        deadline = time.monotonic() + max_seconds
-        with contextlib.suppress(OSError):
-            handler.send_response(200)
-            handler.send_header("Content-Type", "text/html; charset=UTF-8")
-            handler.send_header("Content-Length", str(total))
-            handler.end_headers()
-            handler.wfile.write(b"<html><head><title>")
-            sent = 0
-            while sent < total and time.monotonic() < deadline:
-                handler.wfile.write(b"x" * chunk)
-                handler.wfile.flush()
-                sent += chunk
-                time.sleep(interval)
-        return True
-
-    return fault
-
-
-def huge_page(size: int = 64 * 1024 * 1024, *, declare_length: bool = False) -> Fault:
-    """A page of ``size`` bytes, streamed in 64 KiB chunks (with or without Content-Length);
-    stops when the client closes the connection, so the server's memory stays small too."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        handler.record.status = 200
-        handler.close_connection = True
-        block = b"<p>" + b"x" * (64 * 1024 - 7) + b"</p>\n"
-        with contextlib.suppress(OSError):
-            handler.send_response(200)
-            handler.send_header("Content-Type", "text/html; charset=UTF-8")
-            if declare_length:
-                handler.send_header("Content-Length", str(size))
-            handler.end_headers()
-            sent = 0
-            while sent < size:
-                handler.wfile.write(block[: size - sent])
-                sent += len(block)
-        return True
-
-    return fault
-
-
-def gzip_bomb(size: int = 64 * 1024 * 1024) -> Fault:
-    """A small gzip body that inflates to ``size`` bytes (``Content-Encoding: gzip``)."""
-    payload = gzip.compress(b"\0" * size, compresslevel=9, mtime=0)
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        handler.record.status = 200
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html; charset=UTF-8")
-        handler.send_header("Content-Encoding", "gzip")
-        handler.send_header("Content-Length", str(len(payload)))
-        handler.end_headers()
-        with contextlib.suppress(OSError):
-            handler.wfile.write(payload)
-        return True
-
-    return fault
-
-
-def every_page_exists() -> Fault:
-    """Endless pagination: every listing page from the category's last one on answers 200 with
-    the last page's posts and a "next" link to the page after it."""
-
-    def fault(handler: MirrorRequestHandler) -> bool:
-        path = unquote(urlsplit(handler.path).path)
-        match = _PAGED.match(path)
-        site = handler.server.mirror.site
-        category = site.category(match.group("cat") if match else path)
-        if category is None:
-            return False
-        page = int(match.group("n")) if match else 1
-        last = max(1, site.last_page(category.path))
-        if page < last:
-            return False
-        origin = handler.server.mirror.link_origin
-        html = render.render_listing(site, category, last, origin)
-        next_link = f'<link rel="next" href="{origin}{category.path}page/{page + 1}/" />'
-        html = html.replace("<head>", "<head>" + next_link, 1)
-        handler.record.kind = "listing"
-        handler.send_page(200, html, headers=_no_cache())
-        return True
-
-    return fault
