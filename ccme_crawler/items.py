@@ -123,6 +123,7 @@ class ArticleRecord:
     last_modified: str | None
     fetched_at: str
     warc: WarcPointer | None = None
+    category_path: str | None = None  # the post's own category as a path ("/category/…/")
 
 
 @dataclass(slots=True)
