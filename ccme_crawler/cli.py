@@ -13,9 +13,9 @@ import click
 
 from ccme_crawler import __version__
 from ccme_crawler.exports import ArticleFilters, ExportError, ExportUsageError, export_articles
-from ccme_crawler.items import PageFailure, RawPage
+from ccme_crawler.items import PageFailure
 from ccme_crawler.locking import LockHeld
-from ccme_crawler.pipelines import article_record_from_page
+from ccme_crawler.records import record_from_file
 from ccme_crawler.reextract import reextract as reextract_warcs
 from ccme_crawler.runner import (
     EXIT_LOCKED,
@@ -28,7 +28,7 @@ from ccme_crawler.runner import (
 )
 from ccme_crawler.sample import SampleServer
 from ccme_crawler.storage import Storage, StorageError, record_row
-from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, canonical_article_url
+from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN
 from ccme_crawler.warc import package_wacz, repair_warc, verify_warcs, write_cdxj
 
 DEFAULT_DB = Path("data/ccme.sqlite")
@@ -217,23 +217,9 @@ def crawl(
 @click.option("--url", help="URL the page was fetched from (default: its canonical link).")
 def extract(file: Path, url: str | None) -> None:
     """Print the JSON record the pipelines would store for one saved article page."""
-    page = RawPage(
-        url=url or "",
-        fetched_url=url or "",
-        final_url=url or "",
-        status=200,
-        headers={},
-        body=file.read_bytes(),
-        encoding=None,
-        fetched_at="",
-    )
-    result = article_record_from_page(page)
+    result = record_from_file(file, url)
     if isinstance(result, PageFailure):
-        raise click.ClickException(f"{file}: not an article ({result.reason})")
-    # Without --url, the page's own canonical link names it (the content hash ignores the URL).
-    url = url or result.article.canonical_url or file.resolve().as_uri()
-    result.article.url = canonical_article_url(url) if url.startswith("http") else url
-    result.fetched_url = result.final_url = url
+        raise click.ClickException(f"{file}: not an article ({result.reason}: {result.detail})")
     click.echo(json.dumps(record_row(result), ensure_ascii=False, indent=2))
 
 

@@ -42,7 +42,6 @@ DEFAULT_REQUEST_HEADERS = {
 
 ITEM_PIPELINES = {
     "ccme_crawler.pipelines.ExtractArticlePipeline": 100,
-    "ccme_crawler.pipelines.ValidateArticlePipeline": 200,
     "ccme_crawler.pipelines.DeduplicateArticlePipeline": 300,
     "ccme_crawler.pipelines.StoreArticlePipeline": 900,
 }
