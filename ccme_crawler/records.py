@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from scrapy.http import Headers, HtmlResponse, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
+from ccme_crawler.clock import utc_now
 from ccme_crawler.extraction import content_hash, extract_article, normalize_source
 from ccme_crawler.extraction.listing import extract_listing
 from ccme_crawler.items import (
@@ -32,7 +33,6 @@ from ccme_crawler.items import (
     RawPage,
     WarcPointer,
 )
-from ccme_crawler.clock import utc_now
 from ccme_crawler.urls import canonical_article_url, category_path, is_site_url
 
 if TYPE_CHECKING:
