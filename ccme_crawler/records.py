@@ -23,7 +23,12 @@ from scrapy.http import Headers, HtmlResponse, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
 from ccme_crawler.clock import utc_now
-from ccme_crawler.extraction import content_hash, extract_article, normalize_source
+from ccme_crawler.extraction import (
+    ExtractionError,
+    content_hash,
+    extract_article,
+    normalize_source,
+)
 from ccme_crawler.extraction.listing import extract_listing
 from ccme_crawler.items import (
     ArticleRecord,
@@ -206,7 +211,10 @@ def record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
     problem = not_html(page.headers, page.body)
     if problem is not None:
         return failure("not_html", problem)
-    article = extract_article(page.body, page.url, encoding=page.encoding)
+    try:
+        article = extract_article(page.body, page.url, encoding=page.encoding)
+    except ExtractionError as error:
+        return failure(error.reason, error.detail)
     if "soft_404" in article.flags:
         return failure("soft_404", f"{page.final_url} answered 200 with a 'not found' page")
     if not article.title and not article.body:

@@ -38,6 +38,7 @@ def record_row(record: ArticleRecord) -> dict[str, Any]:
         "source_canonical": record.source_canonical,
         "source_date": art.source_date,
         "source_date_raw": art.source_date_raw,
+        "source_url": art.source_url,
         "post_id": art.post_id,
         "author": art.author,
         "word_count": art.word_count,

@@ -193,7 +193,21 @@ def _m2_articles_view(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m1_initial, _m2_articles_view]
+def _m3_source_url(db: sqlite_utils.Database) -> None:
+    # The outlet's own article, linked by a "…Suite" line (extractor version 2).
+    db.execute("ALTER TABLE articles ADD COLUMN source_url TEXT")
+    db.execute("DROP VIEW articles_view")
+    db.execute(
+        """CREATE VIEW articles_view AS
+        SELECT a.rowid AS article_rowid, a.url, a.title, a.published_at,
+            substr(a.published_at, 1, 4) AS year, a.language, a.category,
+            s.name AS source, a.source AS source_as_written, a.source_date, a.source_url,
+            a.author, a.word_count, a.body
+        FROM articles a LEFT JOIN sources s ON s.id = a.source_id"""
+    )
+
+
+MIGRATIONS: list[Migration] = [_m1_initial, _m2_articles_view, _m3_source_url]
 
 
 def pending_migrations(version: int) -> list[tuple[int, Migration]]:
