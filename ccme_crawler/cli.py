@@ -19,7 +19,6 @@ from ccme_crawler.options import (
     DATABASE,
     DATE,
     FOLDER_TO_CREATE,
-    HTML_FILE,
     NEW_FILE,
     WARC_FOLDER,
     QueryCommand,
@@ -227,7 +226,7 @@ def crawl(
 
 
 @main.command()
-@click.argument("file", type=HTML_FILE)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", help="URL the page was fetched from (default: its canonical link).")
 def extract(file: Path, url: str | None) -> None:
     """Print the JSON record the pipelines would store for one saved article page."""

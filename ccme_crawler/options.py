@@ -24,19 +24,6 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NAME_MAX = 255
 _PATH_MAX = 4096
 
-# Magic numbers of files that are certainly not an HTML page.
-_BINARY_MAGIC = (
-    b"\x89PNG",
-    b"\xff\xd8\xff",  # JPEG
-    b"GIF8",
-    b"%PDF",
-    b"PK\x03\x04",  # zip, docx, WACZ
-    b"\x1f\x8b",  # gzip, WARC
-    b"RIFF",
-    b"\x7fELF",
-    b"SQLite format 3\x00",
-)
-
 
 def parse_date(value: str) -> str:
     """``value`` if it is a calendar date written YYYY-MM-DD in ASCII digits, else ValueError."""
@@ -107,19 +94,6 @@ def check_folder_to_create(path: Path) -> Path:
     return path
 
 
-def check_html_file(path: Path) -> Path:
-    """A saved web page: refuse a binary file (image, archive, database…) clearly."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8192)
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read ({exc.strerror})") from None
-    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if head.startswith(_BINARY_MAGIC) or (b"\x00" in head and not utf16):
-        raise ValueError(f"{path}: not an HTML page (binary data)")
-    return path
-
-
 def check_warc_folder(path: Path) -> Path:
     """A folder holding at least one WARC file written by a crawl."""
     from ccme_crawler.warc.writer import sorted_warcs
@@ -157,9 +131,6 @@ DATE = _Checked("date", parse_date)
 DATABASE = _Checked("path", check_path_length, click.Path(dir_okay=False, path_type=Path))
 NEW_FILE = _Checked("path", check_new_file, _PATH)
 FOLDER_TO_CREATE = _Checked("dir", check_folder_to_create, _PATH)
-HTML_FILE = _Checked(
-    "file", check_html_file, click.Path(exists=True, dir_okay=False, path_type=Path)
-)
 WARC_FOLDER = _Checked(
     "dir", check_warc_folder, click.Path(exists=True, file_okay=False, path_type=Path)
 )

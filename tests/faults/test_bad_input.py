@@ -124,13 +124,6 @@ def test_package_without_warc_files_is_refused(tmp_path: Path, make, needle: str
     assert (*_refused(result, needle), _files(tmp_path)) == (2, True, True, before)
 
 
-def test_extract_refuses_a_binary_file(tmp_path: Path) -> None:
-    image = tmp_path / "photo.html"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    result = run_cli("extract", str(image))
-    assert (*_refused(result, "not an HTML page"), result.stdout) == (2, True, True, "")
-
-
 def test_extract_still_reads_a_saved_page() -> None:
     result = run_cli("extract", str(REFERENCE_SITE / "article-fr.html"))
     assert (result.returncode, json.loads(result.stdout)["language"]) == (0, "fr")
