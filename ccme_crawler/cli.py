@@ -23,7 +23,6 @@ from ccme_crawler.options import (
     WARC_FOLDER,
     QueryCommand,
 )
-from ccme_crawler.reading import open_archive
 from ccme_crawler.records import record_from_file
 from ccme_crawler.reextract import reextract as reextract_warcs
 from ccme_crawler.runner import (
@@ -36,7 +35,7 @@ from ccme_crawler.runner import (
     run_crawl,
 )
 from ccme_crawler.sample import SampleServer
-from ccme_crawler.storage import StorageError, record_row
+from ccme_crawler.storage import Storage, StorageError, record_row
 from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN
 from ccme_crawler.warc import package_wacz, repair_warc, verify_warcs, write_cdxj
 
@@ -242,7 +241,7 @@ def extract(file: Path, url: str | None) -> None:
 def stats(db_path: Path, as_json: bool) -> None:
     """Articles by category, language, year and source; the last runs."""
     try:
-        with open_archive(db_path) as storage:
+        with Storage.open_archive(db_path) as storage:
             data = storage.stats()
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None
@@ -343,7 +342,7 @@ def package(db_path: Path, warc_dir: Path, output: Path, title: str) -> None:
     if output.exists():
         raise click.ClickException(f"{output}: already exists; not overwriting")
     try:
-        with open_archive(db_path) as storage:
+        with Storage.open_archive(db_path) as storage:
             pages = [
                 {"url": row["final_url"], "ts": row["fetched_at"], "title": row["title"]}
                 for row in storage.captured_articles()
@@ -512,7 +511,7 @@ def search(
     color = not as_json and sys.stdout.isatty()
     marks = (click.style("", bold=True, reset=False), "\x1b[0m") if color else ("**", "**")
     try:
-        with open_archive(db_path) as storage:
+        with Storage.open_archive(db_path) as storage:
             total, matches = storage.search(query, limit=limit, marks=marks, **filters.as_kwargs())
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None

@@ -25,7 +25,6 @@ from ccme_crawler.clock import utc_now
 from ccme_crawler.fsutil import atomic_replace, atomic_write_text
 from ccme_crawler.metadata import CITATION, METADATA_FILENAME, write_datasette_metadata
 from ccme_crawler.options import parse_date
-from ccme_crawler.reading import open_archive
 from ccme_crawler.storage import Storage
 from ccme_crawler.urls import category_path
 
@@ -406,7 +405,7 @@ def export_articles(
     if fmt == "parquet":
         load_pyarrow()
     media_type = FORMATS[fmt][1]
-    with open_archive(db_path) as storage:
+    with Storage.open_archive(db_path) as storage:
         target.folder.mkdir(parents=True, exist_ok=True)
         remove_leftovers(target)
         tally = Tally()

@@ -215,6 +215,18 @@ def pending_migrations(version: int) -> list[tuple[int, Migration]]:
     return list(enumerate(MIGRATIONS[version:], start=version + 1))
 
 
+def check_archive(path: Path, version: int, tables: Sequence[str]) -> None:
+    """Refuse, for reading, anything but a whole ccme-crawler archive of a known schema."""
+    if version == 0 and not tables:
+        raise StorageError(
+            f"{path}: holds no archive yet (a first crawl may still be creating it; "
+            "try again when it has ended)"
+        )
+    check_is_ours(path, version, tables)
+    if "articles" not in tables:
+        raise StorageError(f"{path}: an SQLite database, but not a ccme-crawler one")
+
+
 def check_is_ours(path: Path, version: int, tables: Sequence[str]) -> None:
     """Refuse another application's SQLite file, or one from a newer ccme-crawler."""
     if version == 0 and tables:
