@@ -22,6 +22,7 @@ from typing import Any
 import sqlite_utils
 
 from ccme_crawler.items import ArticleRecord, ListingEntry, PageFailure
+from ccme_crawler.storage_discovery import DiscoveryTables, _m3_discovery
 from ccme_crawler.urls import category_path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -238,7 +239,11 @@ def _m2_articles_view(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_initial, _m2_articles_view]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m1_initial,
+    _m2_articles_view,
+    _m3_discovery,
+]
 
 
 def record_row(record: ArticleRecord) -> dict[str, Any]:
@@ -298,6 +303,7 @@ class Storage:
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
+        self.discovery = DiscoveryTables(conn, self.transaction)
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False, create: bool = True) -> Storage:
@@ -620,6 +626,7 @@ class Storage:
             "fallback_extractions",
             "dates_unreadable",
             "empty_bodies",
+            "articles_from_sitemap",
         }
         fields = {k: int(v) for k, v in counts.items() if k in allowed}
         assignments = "".join(f", {name} = ?" for name in fields)
