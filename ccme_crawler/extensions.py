@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 RECORDED_SETTINGS = (
     "CCME_BASE_URL",
     "CCME_CATEGORIES",
+    "CCME_LISTINGS",
+    "CCME_SCOPE",
+    "CCME_SITEMAP_BACKFILL",
     "CCME_MODE",
     "CCME_SINCE",
     "CCME_PAGINATION",
@@ -52,6 +55,7 @@ STAT_COUNTS = {
     "articles_updated": "ccme/articles/updated",
     "articles_unchanged": "ccme/articles/unchanged",
     "articles_not_modified": "ccme/articles/not_modified",
+    "articles_from_sitemap": "ccme/articles/from_sitemap",
     "failures": "ccme/failures",
     "fallback_extractions": "ccme/extraction/fallback",
     "dates_unreadable": "ccme/extraction/date_unreadable",
@@ -71,6 +75,10 @@ class CrawlState:
     def walk_started(self, category: str, mode: str) -> None:
         self.walks_open.add(category)
         self.storage.start_category_walk(self.run_id, category, mode)
+
+    def walk_abandoned(self, category: str) -> None:
+        """The listing is gone (the site changed): its walk no longer keeps the run open."""
+        self.walks_open.discard(category)
 
     def walk_completed(self, category: str, pages: int, reached_end: bool) -> None:
         self.walks_open.discard(category)

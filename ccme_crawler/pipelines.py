@@ -25,6 +25,7 @@ from ccme_crawler.items import (
     RawPage,
 )
 from ccme_crawler.middlewares import close_spider
+from ccme_crawler.storage_discovery import DISCOVERY_ITEMS
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +169,8 @@ class StoreArticlePipeline(_CrawlerPipeline):
                 state.storage.record_not_modified(item.url, item.checked_at)
             elif isinstance(item, CategoryLabel):
                 state.storage.record_category_label(item.path, item.label, None)
+            elif isinstance(item, DISCOVERY_ITEMS):
+                state.storage.discovery.record(item, state.run_id)
         except sqlite3.OperationalError as exc:
             # Lock timeouts are not expected (WAL, long busy timeout) but are not disk faults.
             if "locked" in str(exc) or "busy" in str(exc):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from scrapy.http import HtmlResponse
 
@@ -21,7 +21,14 @@ from ccme_crawler.items import ArticleRecord, ListingEntry, RawPage
 from ccme_crawler.locking import RunLock
 from ccme_crawler.pipelines import article_record_from_page
 from ccme_crawler.storage import Storage
-from ccme_crawler.urls import canonical_article_url, category_path, is_site_url, origin_of
+from ccme_crawler.urls import (
+    canonical_article_url,
+    is_discovery_url,
+    is_listing_url,
+    is_site_url,
+    listing_path,
+    origin_of,
+)
 from ccme_crawler.warc import CapturedPage, iter_captured_pages
 
 
@@ -32,10 +39,6 @@ class ReextractSummary:
     listing_pages: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
-
-
-def _is_listing(url: str) -> bool:
-    return "/category/" in urlsplit(url).path
 
 
 def _decoded_encoding(page: CapturedPage) -> str | None:
@@ -65,9 +68,9 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
                     target = urljoin(url, page.headers["location"])
                     redirected_from[target] = redirected_from.get(url, url)
                     continue
-                if urlsplit(url).path == "/robots.txt":
-                    continue
-                if _is_listing(url):
+                if is_discovery_url(url):
+                    continue  # home pages, robots.txt, sitemaps: read by discovery, not stored
+                if is_listing_url(url):
                     if page.status == 200:
                         summary.listing_pages += 1
                         _store_listing(storage, page)
@@ -112,7 +115,7 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
 
 def _store_listing(storage: Storage, page: CapturedPage) -> None:
     try:
-        category = category_path(page.target_uri)
+        category = listing_path(page.target_uri)
     except ValueError:
         return
     html = page.body.decode(_decoded_encoding(page) or "utf-8", errors="replace")
