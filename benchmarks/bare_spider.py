@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # runnable from a checkout without installing the package
     sys.path.insert(0, str(ROOT))
 
+from ccme_crawler.mirror.site import ARCHIVE_CATEGORIES  # noqa: E402
 from ccme_crawler.urls import (  # noqa: E402
-    DEFAULT_CATEGORIES,
     canonical_article_url,
     listing_page_url,
     to_crawl_url,
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     process.crawl(
         crawler,
         base_url=args.base_url,
-        categories=args.categories or list(DEFAULT_CATEGORIES),
+        categories=args.categories or [c.path for c in ARCHIVE_CATEGORIES],
         pagination=args.pagination,
     )
     process.start()
