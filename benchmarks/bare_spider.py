@@ -28,11 +28,11 @@ if str(ROOT) not in sys.path:  # runnable from a checkout without installing the
     sys.path.insert(0, str(ROOT))
 
 from ccme_crawler.urls import (  # noqa: E402
-    DEFAULT_CATEGORIES,
     canonical_article_url,
     listing_page_url,
     to_crawl_url,
 )
+from ccme_mirror.site import ARCHIVE_CATEGORIES  # noqa: E402
 
 # Scrapy's and ours, minus what makes ours ours (pipelines, extension, WARC capture).
 _OURS_ONLY = ("ITEM_PIPELINES", "EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "DOWNLOAD_HANDLERS")
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     process.crawl(
         crawler,
         base_url=args.base_url,
-        categories=args.categories or list(DEFAULT_CATEGORIES),
+        categories=args.categories or [c.path for c in ARCHIVE_CATEGORIES],
         pagination=args.pagination,
     )
     process.start()

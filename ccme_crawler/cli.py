@@ -36,7 +36,7 @@ from ccme_crawler.runner import (
 )
 from ccme_crawler.sample import SampleServer
 from ccme_crawler.storage import Storage, StorageError, record_row
-from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN
+from ccme_crawler.urls import SITE_ORIGIN
 from ccme_crawler.warc import package_wacz, repair_warc, verify_warcs, write_cdxj
 
 DEFAULT_DB = Path("data/ccme.sqlite")
@@ -77,10 +77,20 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
             if summary.failures_by_reason
             else ""
         ),
+        f"  from sitemaps      {c.get('articles_from_sitemap', 0)}",
         f"  fallback extractions {c['fallback_extractions']}, unreadable dates "
         f"{c['dates_unreadable']}, empty bodies {c['empty_bodies']}",
         f"  database           {summary.db_path}",
     ]
+    if summary.discovery:
+        d = summary.discovery
+        walked = ", ".join(f"{k} {v}" for k, v in d.get("walked_by_language", {}).items())
+        found = ", ".join(f"{k} {v}" for k, v in d.get("walked_by_found_by", {}).items())
+        lines.insert(
+            1,
+            f"  listings walked    {len(d.get('walked', []))} ({walked or 'none'}), "
+            f"found by {found or 'nothing'} ({d.get('source')})",
+        )
     for warning in summary.warnings:
         lines.append(f"  warning: {warning}")
     click.echo("\n".join(lines))
@@ -99,7 +109,26 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
     "categories",
     multiple=True,
     metavar="PATH_OR_URL",
-    help="Category to walk (repeatable). Default: the three 'Archives du CCME' categories.",
+    help="Category to walk instead of the discovered listings (repeatable).",
+)
+@click.option(
+    "--listing",
+    "listings",
+    multiple=True,
+    metavar="PATH_OR_URL",
+    help="Any archive listing to walk (category, author, tag; repeatable), e.g. /ar/author/x/.",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["archive", "site"]),
+    default="archive",
+    show_default=True,
+    help="Discovered listings to walk: the 'Archives du CCME' in every language, or everything.",
+)
+@click.option(
+    "--rediscover",
+    is_flag=True,
+    help="Discover the site's listings again instead of using the ones cached in the database.",
 )
 @click.option("--full", is_flag=True, help="Walk every listing page and re-fetch every article.")
 @click.option("--since", type=DATE, help="Stop at articles published before DATE (YYYY-MM-DD).")
@@ -151,6 +180,9 @@ def crawl(
     db_path: Path,
     base_url: str,
     categories: tuple[str, ...],
+    listings: tuple[str, ...],
+    scope: str,
+    rediscover: bool,
     full: bool,
     since: str | None,
     recheck: bool,
@@ -167,10 +199,12 @@ def crawl(
 ) -> None:
     """Crawl the archive into the database and print a summary.
 
-    On a database that already holds articles this refreshes: each category is walked from its
-    first listing page until a page holds nothing new. Exit status: 0 done, 1 failures over the
-    threshold, 2 usage error, 3 site down, 4 rate-limited, 74 database cannot be written,
-    75 another run holds the lock, 130 interrupted.
+    Without --category or --listing the listings are discovered from the site (its menus,
+    language switcher, sitemaps and author archives) and cached in the database. On a database
+    that already holds articles this refreshes: each listing is walked from its first page until
+    a page holds nothing new. Exit status: 0 done, 1 failures over the threshold, 2 usage error,
+    3 site down, 4 rate-limited, 6 no listing found, 74 database cannot be written, 75 another
+    run holds the lock, 130 interrupted.
     """
     try:
         overrides = parse_setting_overrides(list(settings))
@@ -187,14 +221,18 @@ def crawl(
         base_url = server.base_url
         overrides = {**LOCAL_MIRROR_SETTINGS, **overrides}
         # The whole sample, its Arabic and English categories included, unless told otherwise.
-        categories = categories or server.site.categories
+        if not categories and not listings:
+            categories = tuple(server.site.categories)
         click.echo(f"Serving the bundled sample at {base_url}", err=True)
     if warc_dir is None and not no_warc and base_url.rstrip("/") == SITE_ORIGIN:
         warc_dir = db_path.parent / "warc"
     options = CrawlOptions(
         db_path=db_path,
         base_url=base_url,
-        categories=list(categories) or list(DEFAULT_CATEGORIES),
+        categories=list(categories),
+        listings=list(listings),
+        scope=scope,
+        rediscover=rediscover,
         mode="full" if full else "auto",
         since=since,
         recheck=recheck,

@@ -20,6 +20,7 @@ RUN_COUNTERS: dict[str, str] = {
     "fallback_extractions": "ccme/extraction/fallback",
     "dates_unreadable": "ccme/extraction/date_unreadable",
     "empty_bodies": "ccme/extraction/empty_body",
+    "articles_from_sitemap": "ccme/articles/from_sitemap",
 }
 
 

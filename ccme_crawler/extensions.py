@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 RECORDED_SETTINGS = (
     "CCME_BASE_URL",
     "CCME_CATEGORIES",
+    "CCME_LISTINGS",
+    "CCME_SCOPE",
+    "CCME_SITEMAP_BACKFILL",
     "CCME_MODE",
     "CCME_SINCE",
     "CCME_PAGINATION",
@@ -59,6 +62,10 @@ class CrawlState:
     def walk_started(self, category: str, mode: str) -> None:
         self.walks_open.add(category)
         self.storage.start_category_walk(self.run_id, category, mode)
+
+    def walk_abandoned(self, category: str) -> None:
+        """The listing is gone (the site changed): its walk no longer keeps the run open."""
+        self.walks_open.discard(category)
 
     def walk_completed(self, category: str, pages: int, reached_end: bool) -> None:
         self.walks_open.discard(category)

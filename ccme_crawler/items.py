@@ -6,6 +6,7 @@ Only dataclasses live here: no behaviour beyond trivial conversions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -138,3 +139,150 @@ class PageFailure:
     status: int | None = None
     kind: str = "article"  # "article", "listing" or "robots"
     failed_at: str = ""
+
+
+# --- discovery: what the site links, and what a run makes of it (see docs/discovery.md) ---
+
+
+@dataclass(slots=True)
+class MenuEntry:
+    """One item of a WordPress menu (``ul.menu`` / ``ul.mobile-menu``) with its sub-menu."""
+
+    url: str | None  # absolute href, None for placeholders ("#")
+    label: str
+    children: list[MenuEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LanguageLink:
+    """A link to another language of the page: Polylang's switcher or a ``hreflang`` alternate."""
+
+    language: str  # "fr", "ar", "en" (the hreflang's primary subtag)
+    url: str  # absolute
+    translation: bool  # False: the page has no translation, the link goes to that language's home
+
+
+@dataclass(slots=True)
+class DiscoveredListing:
+    """An archive listing the site links, and how it was found."""
+
+    path: str  # listing path (urls.listing_path), e.g. "/ar/category/x/" or "/author/y/"
+    kind: str  # "category", "author" or "tag"
+    language: str  # "fr", "ar" or "en"
+    label: str | None
+    found_by: str  # "menu", "switcher", "sitemap", "author" or "user-given"
+    found_on: str | None  # URL of the page or sitemap that linked it
+    # "archive-root": the "Archives du CCME" category (or its translation); "archive": one of its
+    # children (or their translations); "other": any other listing.
+    role: str = "other"
+    status: int | None = None  # HTTP status of its first page when discovery fetched it
+
+
+@dataclass(slots=True)
+class DiscoveredSitemap:
+    """A sitemap the site publishes."""
+
+    url: str  # path on the site ("/wp-sitemap.xml"); sitemaps on other hosts are not read
+    role: str  # "index", "posts", "categories", "users" or "other"
+    found_by: str  # "robots", "wp-core", "seo-plugin" (the usual addresses) or "index"
+    found_on: str | None
+
+
+@dataclass(slots=True)
+class DiscoveryAttempt:
+    """One thing discovery fetched, and what it answered."""
+
+    url: str  # path on the site ("author links" for the author step's summary line)
+    step: str  # "menu", "switcher", "robots", "sitemap" or "author"
+    status: int | None  # HTTP status, None when nothing answered
+    note: str = ""  # what it gave ("3 archive categories"), or why it gave nothing
+
+
+@dataclass(slots=True, frozen=True)
+class DiscoveryFetch:
+    """A page discovery wants fetched next."""
+
+    url: str  # path on the crawled site ("/ar/")
+    step: str  # "home", "listing", "robots", "sitemap" or "author"
+    found_by: str | None = None  # sitemaps: "robots", "wp-core", "seo-plugin" or "index"
+    role: str | None = None  # sitemaps: the role its name gives ("posts", "categories", …)
+
+
+@dataclass(slots=True)
+class DiscoveryResult:
+    """Everything one discovery pass found."""
+
+    listings: list[DiscoveredListing]
+    sitemaps: list[DiscoveredSitemap]
+    attempts: list[DiscoveryAttempt]
+
+
+@dataclass(slots=True)
+class WalkPlan:
+    """Which listings a run walks, for its scope, and what the scope test of sitemap posts needs."""
+
+    scope: str  # "archive" or "site"
+    listings: list[str]  # listing paths to walk, in order
+    archive_paths: list[str]  # archive categories and roots: a post under one is in scope
+    author_languages: list[str]  # languages indexed by their author archives (no archive found)
+    missing_languages: list[str]  # languages with nothing to walk
+
+
+@dataclass(slots=True)
+class DiscoveryCache:
+    """What an earlier run discovered, as the database keeps it."""
+
+    discovered_at: str | None  # None: nothing cached
+    listings: list[DiscoveredListing]
+    sitemaps: list[DiscoveredSitemap]
+    gone: list[str]  # listings that answered 404 on a walk after they were discovered
+
+
+@dataclass(slots=True)
+class DiscoveryReport:
+    """How this run got its listings: recorded in ``crawl_runs.discovery`` and, when it
+    discovered them, cached in ``discovered_listings`` / ``discovered_sitemaps``."""
+
+    source: str  # "discovered", "cache" or "user-given"
+    reason: str  # why discovery ran (or why it did not)
+    result: DiscoveryResult
+    plan: WalkPlan
+    at: str  # ISO 8601, UTC
+    message: str | None = None  # set when nothing was found: what was tried, what answered
+    summary: dict[str, Any] = field(default_factory=dict)  # discovery.discovery_summary(self)
+
+
+@dataclass(slots=True)
+class SitemapEntry:
+    """One post a post sitemap lists."""
+
+    url: str  # canonical article URL
+    lastmod: str | None  # UTC, ISO 8601 (discovery.normalize_lastmod)
+
+
+@dataclass(slots=True)
+class SitemapEntries:
+    """The posts one post sitemap listed in this run."""
+
+    sitemap: str  # path (or URL) of the sitemap
+    entries: list[SitemapEntry]
+    seen_at: str
+
+
+@dataclass(slots=True)
+class SitemapVerdict:
+    """A post only a sitemap listed, fetched: inside the crawl's scope or not."""
+
+    url: str
+    in_scope: bool
+    category_path: str | None  # the post's own category
+    checked_at: str
+
+
+@dataclass(slots=True)
+class ListingStatus:
+    """How the first page of a walked listing answered (keeps the discovery cache honest)."""
+
+    path: str
+    status: int
+    checked_at: str

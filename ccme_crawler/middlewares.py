@@ -67,7 +67,10 @@ class FetchFailed(IgnoreRequest):
 
 def close_spider(crawler: Crawler, reason: str) -> None:
     """Ask the engine to close the spider with ``reason`` (once; later calls are no-ops)."""
-    engine = crawler.engine
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # the crawl has not started (a spider fed saved responses, say)
+        return
     if engine is None or engine.spider is None:
         return
     if getattr(crawler, "_ccme_close_reason", None) is not None:

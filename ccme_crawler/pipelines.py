@@ -25,7 +25,7 @@ from ccme_crawler.items import (
 )
 from ccme_crawler.middlewares import close_spider
 from ccme_crawler.records import record_from_page
-from ccme_crawler.storage import StorageWriteError
+from ccme_crawler.storage import DISCOVERY_ITEMS, StorageWriteError
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +114,8 @@ class StoreArticlePipeline(_CrawlerPipeline):
                 state.storage.record_not_modified(item.url, item.checked_at)
             elif isinstance(item, CategoryLabel):
                 state.storage.record_category_label(item.path, item.label, None)
+            elif isinstance(item, DISCOVERY_ITEMS):
+                state.storage.discovery.record(item, state.run_id)
         except StorageWriteError as exc:
             # Not StorageBusyError: lock timeouts are not expected (WAL, long busy timeout) but
             # are not disk faults either, and go up as errors of the item.

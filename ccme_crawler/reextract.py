@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from ccme_crawler import __version__
 from ccme_crawler.items import ArticleRecord, PageFailure
@@ -26,7 +26,7 @@ from ccme_crawler.records import (
     record_from_page,
 )
 from ccme_crawler.storage import Storage
-from ccme_crawler.urls import category_path, origin_of
+from ccme_crawler.urls import is_discovery_url, is_listing_url, listing_path, origin_of
 from ccme_crawler.warc import CapturedPage, iter_captured_pages
 
 
@@ -37,10 +37,6 @@ class ReextractSummary:
     listing_pages: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
-
-
-def _is_listing(url: str) -> bool:
-    return "/category/" in urlsplit(url).path
 
 
 def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
@@ -64,9 +60,9 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
                     target = urljoin(url, page.headers["location"])
                     redirected_from[target] = redirected_from.get(url, url)
                     continue
-                if urlsplit(url).path == "/robots.txt":
-                    continue
-                if _is_listing(url):
+                if is_discovery_url(url):
+                    continue  # home pages, robots.txt, sitemaps: read by discovery, not stored
+                if is_listing_url(url):
                     if page.status == 200:
                         summary.listing_pages += 1
                         _store_listing(storage, page, summary)
@@ -99,7 +95,7 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
 
 def _store_listing(storage: Storage, page: CapturedPage, summary: ReextractSummary) -> None:
     try:
-        category = category_path(page.target_uri)
+        category = listing_path(page.target_uri)
     except ValueError:
         return
     listing = listing_from_response(capture_response(page), page.fetched_at)

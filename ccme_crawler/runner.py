@@ -18,6 +18,7 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.ossignal import install_shutdown_handlers
 
 from ccme_crawler.counters import run_counts
+from ccme_crawler.discovery import NOTHING_DISCOVERED, SCOPES
 from ccme_crawler.locking import LockHeld, LockPathError, RunLock
 from ccme_crawler.metadata import write_datasette_metadata
 from ccme_crawler.options import (
@@ -26,9 +27,9 @@ from ccme_crawler.options import (
     check_path_length,
     parse_date,
 )
-from ccme_crawler.spiders.archive import ArchiveSpider
+from ccme_crawler.spiders.archive import ArchiveSpider, user_listings
 from ccme_crawler.storage import Storage, check_database_file
-from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, category_path, normalize_base_url
+from ccme_crawler.urls import SITE_ORIGIN, normalize_base_url
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ EXIT_FAILURES = 1
 EXIT_USAGE = 2
 EXIT_SITE_DOWN = 3
 EXIT_RATE_LIMITED = 4
+EXIT_NOTHING_DISCOVERED = 6  # no listing found: the site changed (the message says what answered)
 EXIT_STORAGE_ERROR = 74  # sysexits EX_IOERR: the database could not be written (disk full, I/O)
 EXIT_LOCKED = 75
 EXIT_INTERRUPTED = 130
@@ -65,7 +67,11 @@ class UsageError(ValueError):
 class CrawlOptions:
     db_path: Path
     base_url: str = SITE_ORIGIN
-    categories: list[str] = field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+    # Listings to walk; both empty: discover them (docs/discovery.md).
+    categories: list[str] = field(default_factory=list)  # --category: categories only
+    listings: list[str] = field(default_factory=list)  # --listing: any archive listing
+    scope: str = "archive"  # "archive" or "site"
+    rediscover: bool = False
     mode: str = "auto"  # "auto": refresh what was completely walked before; "full": everything
     since: str | None = None
     recheck: bool = False
@@ -89,6 +95,7 @@ class CrawlSummary:
     failures_by_reason: dict[str, int]
     db_path: str
     warnings: list[str] = field(default_factory=list)
+    discovery: dict[str, Any] = field(default_factory=dict)  # discovery.discovery_summary
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -101,6 +108,7 @@ class CrawlSummary:
             **self.counts,
             "failures_by_reason": self.failures_by_reason,
             "warnings": self.warnings,
+            "discovery": self.discovery,
         }
 
 
@@ -143,6 +151,8 @@ _OPTION_SETTINGS: dict[str, str] = {
     "CCME_DB_PATH": "db_path",
     "CCME_BASE_URL": "base_url",
     "CCME_CATEGORIES": "categories",
+    "CCME_LISTINGS": "listings",
+    "CCME_SCOPE": "scope",
     "CCME_MODE": "mode",
     "CCME_SINCE": "since",
     "CCME_RECHECK": "recheck",
@@ -296,7 +306,7 @@ def _take_option_settings(options: CrawlOptions) -> None:
         value: Any = text
         if attribute in ("db_path", "warc_dir", "log_file"):
             value = Path(text) if text else None
-        elif attribute == "categories":
+        elif attribute in ("categories", "listings"):
             value = [part.strip() for part in text.split(",") if part.strip()]
         elif attribute in ("recheck", "lookahead"):
             try:
@@ -317,11 +327,15 @@ def validate_options(options: CrawlOptions) -> CrawlOptions:
     except ValueError as exc:
         raise UsageError(f"--base-url: {exc}") from None
     try:
-        options.categories = [category_path(c) for c in options.categories] or list(
-            DEFAULT_CATEGORIES
-        )
+        user_listings(options.categories, [])
     except ValueError as exc:
         raise UsageError(f"--category: {exc}") from None
+    try:
+        user_listings([], options.listings)
+    except ValueError as exc:
+        raise UsageError(f"--listing: {exc}") from None
+    if options.scope not in SCOPES:
+        raise UsageError(f"--scope {options.scope!r}: expected one of {', '.join(SCOPES)}")
     if options.mode not in ("auto", "full"):
         raise UsageError(f"-s CCME_MODE={options.mode!r}: takes auto or full (--full)")
     if options.progress not in ("auto", "on", "off"):
@@ -351,6 +365,9 @@ def build_settings(options: CrawlOptions) -> Settings:
         "CCME_DB_PATH": str(options.db_path),
         "CCME_BASE_URL": options.base_url,
         "CCME_CATEGORIES": options.categories,
+        "CCME_LISTINGS": options.listings,
+        "CCME_SCOPE": options.scope,
+        "CCME_REDISCOVER": options.rediscover,
         "CCME_MODE": options.mode,
         "CCME_SINCE": options.since,
         "CCME_RECHECK": options.recheck,
@@ -377,6 +394,8 @@ def _exit_code(status: str, reason: str, counts: dict[str, int], threshold: floa
         return EXIT_SITE_DOWN
     if reason == "rate_limited":
         return EXIT_RATE_LIMITED
+    if reason == NOTHING_DISCOVERED:
+        return EXIT_NOTHING_DISCOVERED
     if reason == "storage_error":
         return EXIT_STORAGE_ERROR
     if status == "interrupted":
@@ -487,6 +506,15 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         if key.startswith("ccme/failures/")
     }
     threshold = settings.getfloat("CCME_FAILURE_THRESHOLD", 0.0)
+    discovery = dict(stats.get("ccme/discovery") or {})
+    if discovery.get("message"):
+        warnings.append(discovery["message"])
+    elif discovery.get("missing_languages"):
+        warnings.append(
+            "no listing found in "
+            + ", ".join(discovery["missing_languages"])
+            + " (see docs/discovery.md)"
+        )
     return CrawlSummary(
         run_id=run_id,
         status=status,
@@ -497,6 +525,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         failures_by_reason=failures,
         db_path=str(options.db_path),
         warnings=warnings,
+        discovery=discovery,
     )
 
 
@@ -504,6 +533,7 @@ __all__ = [
     "EXIT_FAILURES",
     "EXIT_INTERRUPTED",
     "EXIT_LOCKED",
+    "EXIT_NOTHING_DISCOVERED",
     "EXIT_OK",
     "EXIT_USAGE",
     "LOCAL_MIRROR_SETTINGS",

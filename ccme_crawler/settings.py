@@ -78,6 +78,23 @@ FEED_EXPORT_ENCODING = "utf-8"
 # ccme-crawler's own settings.
 CCME_DB_PATH = "data/ccme.sqlite"
 CCME_BASE_URL = "https://www.ccme.org.ma"
+# Listings to walk instead of the discovered ones (docs/discovery.md): categories (--category)
+# and any archive listing (--listing). Empty: discover them.
+CCME_CATEGORIES: list[str] = []
+CCME_LISTINGS: list[str] = []
+# "archive": the "Archives du CCME" categories in every language (author archives where a
+# language has none); "site": every category and author listing the site links.
+CCME_SCOPE = "archive"
+# The menu entry whose children make up the archive (matched ignoring case, accents, spacing).
+CCME_ARCHIVE_MENU_LABELS = ["Archives du CCME"]
+CCME_LANGUAGES = ["fr", "ar", "en"]
+# Discovered listings are cached in the database; discover again after this many days, when a
+# cached listing answers 404, or when CCME_REDISCOVER (--rediscover) is set.
+CCME_DISCOVERY_MAX_AGE_DAYS = 30.0
+CCME_REDISCOVER = False
+# After the walks, read the post sitemaps: fetch the posts no walk reached, re-fetch (with a
+# conditional request) the stored posts whose lastmod moved.
+CCME_SITEMAP_BACKFILL = True
 # "sequential" follows "next" links one page at a time (polite); "parallel" schedules every listing
 # page at once from the last page number (fast on a local mirror). Refresh walks are sequential.
 CCME_PAGINATION = "sequential"

@@ -1,4 +1,4 @@
-"""URL rules of the CCME site: canonical article URLs, category paths, mirror hosts.
+"""URL rules of the CCME site: canonical article URLs, listing paths, languages, mirror hosts.
 
 Records are keyed by the article's canonical URL on the site's own origin
 (``https://www.ccme.org.ma``) whatever host served it, so that a crawl of a local mirror and a
@@ -13,11 +13,10 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 SITE_ORIGIN = "https://www.ccme.org.ma"
 SITE_HOSTS = frozenset({"www.ccme.org.ma", "ccme.org.ma"})
 
-DEFAULT_CATEGORIES: tuple[str, ...] = (
-    "/category/archives-du-ccme/activites/",
-    "/category/archives-du-ccme/medias-et-migration/",
-    "/category/archives-du-ccme/actualites-archives-du-ccme/",
-)
+# The site's languages (Polylang): French has no prefix, the others live under /ar/ and /en/.
+LANGUAGES: tuple[str, ...] = ("fr", "ar", "en")
+DEFAULT_LANGUAGE = "fr"
+LISTING_KINDS: tuple[str, ...] = ("category", "author", "tag")
 
 # Query parameters that never change the content of a WordPress post page.
 _IGNORED_PARAMS = re.compile(
@@ -28,6 +27,9 @@ _IGNORED_PARAMS = re.compile(
 # Characters that broken links on the site leave stuck to the end of a URL path.
 _TRAILING_JUNK = "«»\"'“”‘’<>.,;:!)]}\u00a0 \t"
 _PAGE_SUFFIX = re.compile(r"/page/(\d+)/?$")
+_LANGUAGE_PREFIX = re.compile(r"^/(fr|ar|en)(?=/)")
+# A WordPress archive listing, optionally under a language prefix: /ar/category/x/y/, /author/x/.
+_LISTING = re.compile(r"^(?:/(?:fr|ar|en))?/(category|author|tag)/(?:[^/]+/)+$")
 
 
 def _strip_junk(text: str) -> str:
@@ -88,11 +90,18 @@ def to_crawl_url(url: str, crawl_origin: str) -> str:
     return crawl_origin.rstrip("/") + canonical_path(url)
 
 
-def category_path(path_or_url: str) -> str:
-    """Normalize a category given as a path or full URL to its path, e.g. ``/category/x/``."""
+def listing_path(path_or_url: str) -> str:
+    """Normalize any WordPress archive listing (category, author or tag, in any language) given
+    as a path or full URL to its path: ``/ar/category/x/``, ``/author/y/``.
+
+    Pagination (``/page/N/``), the query, the fragment and junk stuck to the end of a link
+    (``«``, ``%C2%AB``) are dropped; a non-ASCII slug, raw or percent-encoded in either case,
+    comes out percent-encoded in upper case, like the article keys (``canonical_path``).
+    Raises ValueError for anything else.
+    """
     text = path_or_url.strip()
     if not text:
-        raise ValueError("empty category")
+        raise ValueError("empty listing")
     if "://" in text:
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -100,16 +109,82 @@ def category_path(path_or_url: str) -> str:
         text = parts.path
     if not text.startswith("/"):
         text = "/" + text
-    path = canonical_path(text).split("?", 1)[0]
+    path = canonical_path(text.split("?", 1)[0].split("#", 1)[0]).split("?", 1)[0]
     path = _PAGE_SUFFIX.sub("/", path)
+    if not _LISTING.match(path):
+        raise ValueError(
+            "not an archive listing (expected …/category/…/, …/author/…/ or …/tag/…/): "
+            f"{path_or_url!r}"
+        )
+    return path
+
+
+def listing_kind(path: str) -> str:
+    """``"category"``, ``"author"`` or ``"tag"`` for a listing path (ValueError otherwise)."""
+    match = _LISTING.match(listing_path(path))
+    assert match is not None  # listing_path only returns matching paths
+    return match.group(1)
+
+
+def path_language(path_or_url: str) -> str:
+    """Language of a site path from its Polylang prefix: ``/ar/…`` is Arabic, no prefix French."""
+    path = urlsplit(path_or_url).path if "://" in path_or_url else path_or_url
+    match = _LANGUAGE_PREFIX.match(path)
+    return match.group(1) if match else DEFAULT_LANGUAGE
+
+
+def listing_language(path: str) -> str:
+    """``"fr"``, ``"ar"`` or ``"en"`` for a listing path (ValueError when it is not a listing)."""
+    return path_language(listing_path(path))
+
+
+def without_language(path: str) -> str:
+    """The path without its language prefix: ``/ar/author/x/`` → ``/author/x/``."""
+    return _LANGUAGE_PREFIX.sub("", path, count=1)
+
+
+def home_path(language: str) -> str:
+    """Home page of a language in Polylang's directory mode: ``/``, ``/ar/``, ``/en/``."""
+    return "/" if language == DEFAULT_LANGUAGE else f"/{language}/"
+
+
+def is_under(path: str, ancestor: str) -> bool:
+    """True when ``path`` is ``ancestor`` or below it (``/category/a/b/`` is under ``/category/a/``)."""
+    return path.startswith(ancestor)
+
+
+def is_listing_url(url: str) -> bool:
+    """True for a page of an archive listing (category, author, tag; any page, any language)."""
+    try:
+        listing_path(url)
+    except ValueError:
+        return False
+    return True
+
+
+def is_discovery_url(url: str) -> bool:
+    """True for the pages discovery reads that are neither listings nor articles: the home
+    pages, robots.txt and sitemaps."""
+    path = urlsplit(url).path if "://" in url else url
+    return bool(re.fullmatch(r"/(?:(?:fr|ar|en)/?)?", path)) or path.endswith(
+        ("/robots.txt", ".xml", ".xml.gz")
+    )
+
+
+def category_path(path_or_url: str) -> str:
+    """Normalize a category given as a path or full URL to its path, e.g. ``/category/x/``.
+
+    ``listing_path`` that insists on a category (``--category``, a post's own category).
+    """
+    path = listing_path(path_or_url)
     if "/category/" not in path:
         raise ValueError(f"not a category path (expected …/category/…/): {path_or_url!r}")
     return path
 
 
-def listing_page_url(crawl_origin: str, category: str, page: int) -> str:
-    """URL of page ``page`` (1-based) of a category listing on the crawl host."""
-    base = crawl_origin.rstrip("/") + category
+def listing_page_url(crawl_origin: str, listing: str, page: int) -> str:
+    """URL of page ``page`` (1-based) of a listing on the crawl host."""
+    base = crawl_origin.rstrip("/") + listing
     return base if page <= 1 else f"{base}page/{page}/"
 
 

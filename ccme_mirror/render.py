@@ -720,6 +720,50 @@ def render_404(origin: str) -> str:
     return template("error404.html").render(values)
 
 
+def render_home(site: MirrorSite, language: str, origin: str) -> str:
+    """A language's home page (``/``, ``/ar/``, ``/en/``): the site's chrome (menus, language
+    switcher) around links to the newest posts of that language. Discovery reads its menus."""
+    origin = origin.rstrip("/")
+    lang = lang_of(language)
+    newest = [a for a in site.expected_articles() if a.language == language][: site.per_page]
+    item_tpl = template("listing_item.html")
+    items = "\t\t\t\t\t\n".join(
+        item_tpl.render(
+            {
+                "cat_url": origin + href_path(a.category.path),
+                "term_id": str(term_id(a.category.path)),
+                "cat_label": text_html(a.category.label),
+                "href": attr(origin + href_path(a.slug_path)),
+                "title": text_html(a.title),
+                "datetime": a.published_at,
+                "date_text": long_date(parse_iso(a.published_at).date(), a.language, a.post_id),
+                "excerpt": text_html(excerpt(a).replace("\n", " ")),
+                "read_more": lang.read_more,
+            }
+        )
+        for a in newest
+    )
+    values = _common(origin, lang)
+    values.update(
+        {
+            "title_full": attr(lang.site_name),
+            "jsonld": _jsonld(_site_graph(origin, lang)),
+            "body_class": f"home blog{_body_extra(lang)} " + _BODY_TAIL.format(post=""),
+            "breadcrumbs": "",
+        }
+    )
+    page = template("error404.html").render(values)
+    # The error template's chrome, with the newest posts where the "not found" block was.
+    start = page.index('<div class="the-post the-page page-404 cf">')
+    end = page.index("</div> <!-- .ts-row -->")
+    block = (
+        '<section class="block-wrap block-posts-list"><div class="block-content">'
+        f'<div class="loop loop-list loop-sep loop-list-sep grid grid-1">{items}</div>'
+        "</div></section>\n\t\t</div>\n\t"
+    )
+    return page[:start] + block + page[end:]
+
+
 def http_date(value: str) -> str:
     """An ISO date as an HTTP date (``Last-Modified``)."""
     moment = parse_iso(value).astimezone(UTC)

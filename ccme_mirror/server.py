@@ -1,6 +1,7 @@
 """A real HTTP server on loopback that serves a :class:`MirrorSite` like WordPress would.
 
-Routes (GET and HEAD): ``/robots.txt``; category listings ``…/category/…/`` and
+Routes (GET and HEAD): ``/robots.txt``; the home pages ``/``, ``/ar/``, ``/en/`` and, with
+``sitemaps=True``, WordPress core sitemaps (``front.py``); category listings ``…/category/…/`` and
 ``…/category/…/page/N/`` (404 past the last page); article permalinks (``?amp=1``, tracking
 parameters and other unknown query strings serve the page; junk after the path such as ``«`` or
 ``%C2%AB`` and a missing trailing slash get a 301 to the permalink); ``/?p=ID`` (301 to the
@@ -29,7 +30,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ccme_crawler.sample.server import not_modified
 from ccme_crawler.urls import canonical_path
-from ccme_mirror import render
+from ccme_mirror import front, render
 from ccme_mirror.site import MirrorArticle, MirrorSite
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
@@ -134,6 +135,8 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
                 self.record.kind = "article"
                 self.redirect(article.slug_path)
                 return
+        if front.serve(self, raw_path):  # home pages, and sitemaps when turned on
+            return
         try:
             clean = canonical_path(raw_path).split("?", 1)[0]
         except ValueError:
@@ -206,8 +209,13 @@ class MirrorServer:
         *,
         link_origin: str | None = None,
         robots_txt: str | None = None,
+        sitemaps: bool = False,
+        posts_per_sitemap: int = 50,
     ) -> None:
         self.site = site
+        # WordPress core sitemaps (front.py): off unless asked for, like a site that has none.
+        self.sitemaps = sitemaps
+        self.posts_per_sitemap = posts_per_sitemap
         self.host = host
         self.port = port
         self._link_origin = link_origin.rstrip("/") if link_origin else None

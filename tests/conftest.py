@@ -14,10 +14,15 @@ from typing import Any
 import pytest
 
 from ccme_mirror import MirrorServer, MirrorSite, sample_site
+from ccme_mirror.site import ARCHIVE_CATEGORIES
 
 ROOT = Path(__file__).resolve().parent.parent
 # Copies of ../shared/reference-site and ../shared/seed, so the suite runs from any checkout.
 REFERENCE_SITE = ROOT / "tests" / "fixtures" / "reference"
+
+# The "Archives du CCME" categories of the mirror's menu: what a default crawl (discovery, scope
+# archive) of the sample walks.
+ARCHIVE_PATHS: tuple[str, ...] = tuple(c.path for c in ARCHIVE_CATEGORIES)
 
 # Tests crawl a loopback mirror: politeness off, explicitly.
 FAST_SETTINGS = [

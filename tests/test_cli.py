@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from ccme_crawler.cli import main
-from ccme_crawler.urls import DEFAULT_CATEGORIES
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.faults import delay
-from tests.conftest import FAST_SETTINGS, REFERENCE_SITE, ROOT, crawl, rows, run_cli
+from tests.conftest import ARCHIVE_PATHS, FAST_SETTINGS, REFERENCE_SITE, ROOT, crawl, rows, run_cli
 
 SEED_URL = (
     "https://www.ccme.org.ma/le-maroc-et-la-belgique-signent-plusieurs-accords-et-conventions-"
@@ -171,7 +170,7 @@ def test_scrapy_crawl_archive_works_in_the_project(
     expected = {
         a.url
         for a in sample_server.site.expected_articles()
-        if {c.path for c in a.categories} & set(DEFAULT_CATEGORIES)
+        if {c.path for c in a.categories} & set(ARCHIVE_PATHS)
     }
     assert (result.returncode, count) == (0, len(expected)), result.stderr[-3000:]
 

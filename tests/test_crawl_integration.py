@@ -9,17 +9,17 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from ccme_crawler.urls import DEFAULT_CATEGORIES, canonical_article_url
+from ccme_crawler.urls import canonical_article_url
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.faults import respond
-from tests.conftest import crawl, rows
+from tests.conftest import ARCHIVE_PATHS, crawl, rows
 
 pytestmark = pytest.mark.integration
 
 
 def expected_default_articles(site) -> dict:  # type: ignore[no-untyped-def]
     """Articles reachable from the three default categories, by canonical URL."""
-    wanted = set(DEFAULT_CATEGORIES)
+    wanted = set(ARCHIVE_PATHS)
     return {a.url: a for a in site.expected_articles() if {c.path for c in a.categories} & wanted}
 
 
@@ -127,7 +127,7 @@ def test_listing_categories_are_all_kept(first_crawl) -> None:  # type: ignore[n
     for row in linked:
         got.setdefault(row["article_url"], set()).add(row["path"])
     expected = {
-        url: {c.path for c in a.categories} & set(DEFAULT_CATEGORIES)
+        url: {c.path for c in a.categories} & set(ARCHIVE_PATHS)
         for url, a in expected_default_articles(site).items()
     }
     assert got == expected

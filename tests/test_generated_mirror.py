@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ccme_crawler.urls import DEFAULT_CATEGORIES
 from ccme_mirror import MirrorServer, generate_site
-from tests.conftest import crawl, rows
+from tests.conftest import ARCHIVE_PATHS, crawl, rows
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +21,7 @@ def generated_crawl(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
         db = tmp_path_factory.mktemp("generated") / "ccme.sqlite"
         summary = crawl(db, server, "-s", f"CCME_PAGINATION={request.param}")
         article_requests = server.count("article")
-    wanted = set(DEFAULT_CATEGORIES)
+    wanted = set(ARCHIVE_PATHS)
     expected = {
         a.url: a for a in site.expected_articles() if {c.path for c in a.categories} & wanted
     }
@@ -55,7 +54,7 @@ def test_field_right_on_every_article(generated_crawl, field: str) -> None:  # t
 
 def test_since_stops_at_older_articles(tmp_path: Path) -> None:
     site = generate_site(120, seed=4)
-    wanted = set(DEFAULT_CATEGORIES)
+    wanted = set(ARCHIVE_PATHS)
     expected = [a for a in site.expected_articles() if {c.path for c in a.categories} & wanted]
     dates = sorted(a.published_at[:10] for a in expected)
     since = dates[len(dates) // 2]
@@ -68,7 +67,7 @@ def test_since_stops_at_older_articles(tmp_path: Path) -> None:
         summary["returncode"],
         all(r["published_at"][:10] >= since for r in stored),
         len(stored) == sum(1 for d in dates if d >= since),
-        listing_requests < sum(site.last_page(c) for c in DEFAULT_CATEGORIES),
+        listing_requests < sum(site.last_page(c) for c in ARCHIVE_PATHS),
     ) == (0, True, True, True)
 
 

@@ -13,21 +13,20 @@ from pathlib import Path
 import pytest
 
 from ccme_crawler.locking import RunLock
-from ccme_crawler.urls import DEFAULT_CATEGORIES
 from ccme_mirror import MirrorArticle, MirrorServer, MirrorSite, sample_site
 from ccme_mirror.faults import delay
-from tests.conftest import FAST_SETTINGS, ROOT, crawl, rows, start_crawl
+from tests.conftest import ARCHIVE_PATHS, FAST_SETTINGS, ROOT, crawl, rows, start_crawl
 
 pytestmark = pytest.mark.integration
 
 
 def default_articles(site: MirrorSite) -> set[str]:
-    wanted = set(DEFAULT_CATEGORIES)
+    wanted = set(ARCHIVE_PATHS)
     return {a.url for a in site.expected_articles() if {c.path for c in a.categories} & wanted}
 
 
 def new_article(site: MirrorSite, number: int, category_index: int = 0) -> MirrorArticle:
-    category = [c for c in site.categories if c.path in DEFAULT_CATEGORIES][category_index]
+    category = [c for c in site.categories if c.path in ARCHIVE_PATHS][category_index]
     return MirrorArticle(
         slug_path=f"/nouvel-article-numero-{number}/",
         title=f"Nouvel article numéro {number} sur les Marocains du monde",
@@ -65,7 +64,7 @@ def test_refresh_with_nothing_new_fetches_one_listing_page_per_category(crawled)
     assert (summary["returncode"], summary["articles_new"], kinds(server)) == (
         0,
         0,
-        {"robots": 1, "listing": len(DEFAULT_CATEGORIES), "article": 0, "other": 0},
+        {"robots": 1, "listing": len(ARCHIVE_PATHS), "article": 0, "other": 0},
     )
 
 
@@ -79,7 +78,7 @@ def test_refresh_fetches_exactly_the_new_articles_within_budget(crawled, k: int)
     assert (
         summary["articles_new"],
         counted["article"],
-        counted["listing"] <= 2 * len(DEFAULT_CATEGORIES),
+        counted["listing"] <= 2 * len(ARCHIVE_PATHS),
         counted["robots"] <= 1,
         {r["url"] for r in rows(db, "SELECT url FROM articles")} == default_articles(site),
     ) == (k, k, True, True, True)

@@ -1,29 +1,71 @@
-"""The archive spider: walks category listings and yields every article page it links to.
+"""The archive spider: finds the site's listings, walks them and yields every article page they
+link to, then the posts only a sitemap lists.
 
-Navigation only: it decides which listing and article pages to fetch and yields ``RawPage``,
-``ListingEntry`` and ``PageFailure`` items (built by :mod:`ccme_crawler.records`); extraction
-and storage happen in the pipelines.
+Navigation only: it decides which pages to fetch and yields ``RawPage``, ``ListingEntry``,
+``PageFailure`` and discovery items; extraction and storage happen in the pipelines. A run goes
+through three phases (docs/discovery.md): discovery (skipped when the listings are given or a
+recent discovery is cached), the walks, and the post sitemaps (once everything else is done).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ccme_crawler.clock import utc_now
+from ccme_crawler.discovery import (
+    ARCHIVE_LABEL,
+    NOTHING_DISCOVERED,
+    SCOPES,
+    Findings,
+    answered_at_all,
+    discovery_summary,
+    normalize_lastmod,
+    nothing_found_message,
+    parse_sitemap,
+    plan_walks,
+    post_in_scope,
+    rediscovery_reason,
+    sitemap_body,
+    sitemap_role,
+)
 from ccme_crawler.extensions import CrawlState, crawl_state
-from ccme_crawler.items import CategoryLabel, NotModified, PageFailure
-from ccme_crawler.middlewares import FetchFailed
+from ccme_crawler.extraction import extract_article
+from ccme_crawler.items import (
+    CategoryLabel,
+    DiscoveredListing,
+    DiscoveredSitemap,
+    DiscoveryFetch,
+    DiscoveryReport,
+    DiscoveryResult,
+    ListingStatus,
+    NotModified,
+    PageFailure,
+    SitemapEntries,
+    SitemapEntry,
+    SitemapVerdict,
+    WalkPlan,
+)
+from ccme_crawler.middlewares import SITE_DOWN, FetchFailed, close_spider
 from ccme_crawler.records import listing_entries, listing_from_response, page_from_response
 from ccme_crawler.urls import (
-    DEFAULT_CATEGORIES,
+    LANGUAGES,
+    canonical_article_url,
+    canonical_path,
     category_path,
+    is_site_url,
+    listing_kind,
+    listing_language,
     listing_page_url,
+    listing_path,
     normalize_base_url,
     to_crawl_url,
 )
@@ -104,6 +146,21 @@ class _Walk:
         self.scheduled_up_to = 1
 
 
+def _split(raw: str | Iterable[str] | None) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return [part for part in raw if part.strip()]
+
+
+def user_listings(categories: Iterable[str], listings: Iterable[str]) -> list[str]:
+    """The listings given with ``--category`` (categories only) and ``--listing`` (any archive
+    listing), normalized, once each, in order. Raises ValueError for a bad one."""
+    paths = [category_path(c) for c in categories] + [listing_path(x) for x in listings]
+    return list(dict.fromkeys(paths))
+
+
 class ArchiveSpider(scrapy.Spider):
     name = "archive"
 
@@ -114,6 +171,8 @@ class ArchiveSpider(scrapy.Spider):
         mode: str | None = None,
         since: str | None = None,
         *args: Any,
+        listings: str | list[str] | None = None,
+        scope: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -121,15 +180,20 @@ class ArchiveSpider(scrapy.Spider):
         self._arg_base_url = base_url
         self._arg_mode = mode
         self._arg_since = since
+        self._arg_listings = listings
+        self._arg_scope = scope
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider: ArchiveSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
-        raw = spider._arg_categories or settings.getlist("CCME_CATEGORIES") or DEFAULT_CATEGORIES
-        if isinstance(raw, str):
-            raw = [part for part in raw.split(",") if part.strip()]
-        spider.categories = [category_path(c) for c in raw]
+        spider.user_listings = user_listings(
+            _split(spider._arg_categories or settings.getlist("CCME_CATEGORIES")),
+            _split(spider._arg_listings or settings.getlist("CCME_LISTINGS")),
+        )
+        spider.scope = spider._arg_scope or settings.get("CCME_SCOPE", "archive")
+        if spider.scope not in SCOPES:
+            raise ValueError(f"CCME_SCOPE {spider.scope!r}: expected one of {', '.join(SCOPES)}")
         spider.origin = normalize_base_url(spider._arg_base_url or settings.get("CCME_BASE_URL"))
         spider.mode = spider._arg_mode or settings.get("CCME_MODE", "auto")
         spider.since = spider._arg_since or settings.get("CCME_SINCE") or None
@@ -138,12 +202,33 @@ class ArchiveSpider(scrapy.Spider):
         spider.pagination = settings.get("CCME_PAGINATION", "sequential")
         spider.lookahead = max(1, settings.getint("CCME_REFRESH_LOOKAHEAD", 1))
         spider.max_pages = settings.getint("CCME_MAX_LISTING_PAGES", 5000)
+        spider.rediscover = settings.getbool("CCME_REDISCOVER")
+        spider.discovery_max_age = settings.getfloat("CCME_DISCOVERY_MAX_AGE_DAYS", 30.0)
+        spider.sitemap_backfill = settings.getbool("CCME_SITEMAP_BACKFILL", True)
+        spider.archive_labels = settings.getlist("CCME_ARCHIVE_MENU_LABELS") or [ARCHIVE_LABEL]
+        spider.languages = settings.getlist("CCME_LANGUAGES") or list(LANGUAGES)
+        spider.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         spider.allowed_domains = []
         # hash() of each canonical URL rather than the URL: these sets hold every article of the
         # archive, and 64-bit hashes take a fifth of the memory (a collision among a few hundred
         # thousand is not a practical concern).
         spider.scheduled: set[int] = set()
         spider.walks: dict[str, _Walk] = {}
+        # Discovery: the pass under way (if any), its answers still awaited, and how many
+        # passes this run made (a run rediscovers at most once, when a cached listing is gone).
+        spider.findings: Findings | None = None
+        spider.discovery_pending = 0
+        spider.discovery_reason = ""
+        spider.discovery_passes = 0
+        spider.probe_pages: dict[str, Response] = {}  # listing path → its page 1, fetched
+        spider.plan: WalkPlan | None = None
+        spider.listing_source: dict[str, str] = {}  # path → "discovered", "cache", "user-given"
+        spider.gone_failures: list[PageFailure] = []  # cached listings answering 404, held
+        # Post sitemaps, read once the walks are done ("off", "pending", "started").
+        spider.sitemap_phase = "off"
+        spider.sitemap_sources: list[str] = []
+        spider.sitemaps_requested: set[str] = set()
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     @property
@@ -153,10 +238,10 @@ class ArchiveSpider(scrapy.Spider):
     # --- start ---
 
     async def start(self) -> AsyncIterator[Any]:
-        for request in self._start_requests():
-            yield request
+        for request_or_item in self._start_requests():
+            yield request_or_item
 
-    def _start_requests(self) -> Iterator[scrapy.Request]:
+    def _start_requests(self) -> Iterator[Any]:
         storage = self.state.storage
         self.known = {hash(url) for url in storage.iter_article_urls()}
         if self.recheck:
@@ -166,16 +251,319 @@ class ArchiveSpider(scrapy.Spider):
         for url in storage.unresolved_failures("article"):
             if url.startswith("https://www.ccme.org.ma/") and hash(url) not in self.scheduled:
                 yield self._article_request(url, None, None)
-        for category in self.categories:
+        if self.user_listings:
+            found = [
+                DiscoveredListing(p, listing_kind(p), listing_language(p), None, "user-given", None)
+                for p in self.user_listings
+            ]
+            plan = WalkPlan(self.scope, list(self.user_listings), [], [], [])
+            yield self._report("user-given", "listings given", DiscoveryResult(found, [], []), plan)
+            self.plan = plan
+            yield from self._start_walks(plan.listings, "user-given")
+            return
+        cache = storage.discovery.cache()
+        reason = rediscovery_reason(
+            cache,
+            now=datetime.now(UTC),
+            max_age_days=self.discovery_max_age,
+            force=self.rediscover,
+            scope=self.scope,
+            languages=self.languages,
+        )
+        if reason is not None:
+            yield from self._start_discovery(reason)
+            return
+        plan = plan_walks(cache.listings, self.scope, self.languages)
+        result = DiscoveryResult(cache.listings, cache.sitemaps, [])
+        yield self._report("cache", f"discovered on {cache.discovered_at}", result, plan)
+        self._adopt(plan, cache.sitemaps, cached=True)
+        yield from self._start_walks(plan.listings, "cache")
+
+    def _start_walks(self, paths: Iterable[str], source: str) -> Iterator[Any]:
+        storage = self.state.storage
+        # First pages discovery already fetched are read again rather than fetched again.
+        probed, self.probe_pages = self.probe_pages, {}
+        for path in paths:
+            if path in self.walks:
+                continue
             if self.mode == "full":
                 mode = "full"
-            elif storage.has_complete_full_walk(category):
+            elif storage.has_complete_full_walk(path):
                 mode = "refresh"
             else:
                 mode = "complete"
-            walk = self.walks[category] = _Walk(category, mode)
-            self.state.walk_started(category, mode)
-            yield self._listing_request(walk, 1)
+            self.listing_source[path] = source
+            walk = self.walks[path] = _Walk(path, mode)
+            self.state.walk_started(path, mode)
+            if path in probed:
+                walk.pending.add(1)
+                yield from self.parse_listing(probed[path], path, 1)
+            else:
+                yield self._listing_request(walk, 1)
+
+    # --- discovery ---
+
+    def _report(
+        self,
+        source: str,
+        reason: str,
+        result: DiscoveryResult,
+        plan: WalkPlan,
+        message: str | None = None,
+    ) -> DiscoveryReport:
+        report = DiscoveryReport(source, reason, result, plan, utc_now(), message)
+        report.summary = discovery_summary(report)
+        self.crawler.stats.set_value("ccme/discovery", report.summary)
+        walked = report.summary["walked_by_language"]
+        self.logger.info(
+            "Listings (%s, %s): %d to walk (%s), found by %s",
+            source,
+            reason,
+            len(plan.listings),
+            ", ".join(f"{lang} {n}" for lang, n in walked.items()) or "none",
+            report.summary["found_by"],
+        )
+        if plan.missing_languages and plan.listings:
+            # INFO, not WARNING: the run summary carries it as a warning (stderr stays quiet).
+            self.logger.info(
+                "No listing found in %s (scope %s)", ", ".join(plan.missing_languages), plan.scope
+            )
+        return report
+
+    def _start_discovery(self, reason: str) -> Iterator[scrapy.Request]:
+        self.logger.info("Discovering the site's listings: %s", reason)
+        self.discovery_passes += 1
+        self.discovery_reason = reason
+        self.findings = Findings(
+            self.origin, archive_labels=self.archive_labels, languages=self.languages
+        )
+        yield from self._discovery_requests(self.findings.start())
+
+    def _discovery_requests(self, fetches: Iterable[DiscoveryFetch]) -> Iterator[scrapy.Request]:
+        for fetch in fetches:
+            self.discovery_pending += 1
+            yield scrapy.Request(
+                self.origin + fetch.url,
+                callback=self.parse_discovery,
+                errback=self.discovery_failed,
+                cb_kwargs={"fetch": fetch},
+                meta={"ccme_kind": "discovery"},
+                # Before any walk: the walks start when every discovery answer is in.
+                priority=20,
+                dont_filter=True,
+            )
+
+    def _read_discovery(self, response: Response, fetch: DiscoveryFetch) -> list[DiscoveryFetch]:
+        findings = self.findings
+        assert findings is not None
+        if fetch.step == "robots":
+            return findings.read_robots(response.url, response.body)
+        if fetch.step == "sitemap":
+            body = sitemap_body(response, self.max_size)
+            return findings.read_sitemap(response.url, body, fetch.found_by or "", fetch.role)
+        if not isinstance(response, TextResponse):
+            return findings.failed(fetch.url, fetch.step, response.status, "not an HTML page")
+        if fetch.step == "home":
+            return findings.read_home(response.url, response.text)
+        if response.url == self.origin + fetch.url:  # not redirected: the walk's first page
+            self.probe_pages[fetch.url] = response
+        return findings.read_listing(response.url, fetch.url, response.text, fetch.step)
+
+    def parse_discovery(self, response: Response, fetch: DiscoveryFetch) -> Iterator[Any]:
+        self.discovery_pending -= 1
+        self.crawler.stats.inc_value("ccme/discovery/pages")
+        try:
+            fetches = self._read_discovery(response, fetch)
+        except Exception as exc:  # one unreadable page must not stop discovery: recorded
+            self.logger.exception("Discovery could not read %s", response.url)
+            self.crawler.stats.inc_value("ccme/discovery/unreadable")
+            assert self.findings is not None
+            fetches = self.findings.failed(
+                fetch.url, fetch.step, response.status, f"unreadable ({type(exc).__name__})"
+            )
+        yield from self._discovery_requests(fetches)
+        yield from self._discovery_progress()
+
+    def discovery_failed(self, failure: Failure) -> Iterator[Any]:
+        fetch: DiscoveryFetch = failure.request.cb_kwargs["fetch"]  # type: ignore[attr-defined]
+        self.discovery_pending -= 1
+        reason, status, _ = failure_reason(failure)
+        assert self.findings is not None
+        fetches = self.findings.failed(
+            fetch.url, fetch.step, status, "" if status else reason, fetch.found_by
+        )
+        yield from self._discovery_requests(fetches)
+        yield from self._discovery_progress()
+
+    def _discovery_progress(self) -> Iterator[Any]:
+        if self.discovery_pending or self.findings is None:
+            return
+        # Author archives come last: they are looked for in every language found by then.
+        fetches = self.findings.author_fetches()
+        if fetches:
+            yield from self._discovery_requests(fetches)
+            return
+        yield from self._finish_discovery()
+
+    def _finish_discovery(self) -> Iterator[Any]:
+        assert self.findings is not None
+        result = self.findings.result()
+        self.findings = None
+        plan = plan_walks(result.listings, self.scope, self.languages)
+        message = None if plan.listings else nothing_found_message(result)
+        yield self._report("discovered", self.discovery_reason, result, plan, message)
+        held, self.gone_failures = self.gone_failures, []
+        if message is not None:
+            self.logger.error("%s", message)
+            if held:
+                # Rediscovery after a cached listing went away found nothing: those failures
+                # stand, and the walks already under way go on.
+                yield from held
+                return
+            # Nothing but server errors or silence: the site is down rather than changed.
+            close_spider(self.crawler, NOTHING_DISCOVERED if answered_at_all(result) else SITE_DOWN)
+            return
+        self._adopt(plan, result.sitemaps, cached=False)
+        yield from self._start_walks(plan.listings, "discovered")
+
+    def _adopt(self, plan: WalkPlan, sitemaps: list[DiscoveredSitemap], cached: bool) -> None:
+        """Make ``plan`` the run's plan and line up the post sitemaps to read after the walks."""
+        if self.plan is None:
+            self.plan = plan
+        else:  # rediscovered during the run: the walks of both plans make up the run
+            self.plan = WalkPlan(
+                plan.scope,
+                list(dict.fromkeys([*self.plan.listings, *plan.listings])),
+                list(dict.fromkeys([*self.plan.archive_paths, *plan.archive_paths])),
+                list(dict.fromkeys([*self.plan.author_languages, *plan.author_languages])),
+                plan.missing_languages,
+            )
+        if not self.sitemap_backfill or self.since or self.sitemap_phase == "started":
+            return
+        if cached:
+            # The index is read again each run: it names the post sitemaps as the site grows.
+            sources = [
+                s.url
+                for s in sitemaps
+                if s.role == "index" or (s.role == "posts" and s.found_by != "index")
+            ]
+        else:
+            sources = [s.url for s in sitemaps if s.role == "posts"]
+        self.sitemap_sources = sources
+        self.sitemap_phase = "pending" if sources else "off"
+
+    # --- post sitemaps, once the walks are done ---
+
+    def spider_idle(self) -> None:
+        """Everything else answered: read the post sitemaps, for the posts no walk reached and
+        the stored posts whose ``lastmod`` moved."""
+        if self.sitemap_phase != "pending" or getattr(self.crawler, "_ccme_close_reason", None):
+            return
+        self.sitemap_phase = "started"
+        requests = [r for path in self.sitemap_sources if (r := self._sitemap_request(path))]
+        self.logger.info("Walks done: reading %d post sitemap(s)", len(requests))
+        assert self.crawler.engine is not None
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def _sitemap_request(self, path: str) -> scrapy.Request | None:
+        if path in self.sitemaps_requested:
+            return None
+        self.sitemaps_requested.add(path)
+        return scrapy.Request(
+            self.origin + path,
+            callback=self.parse_post_sitemap,
+            errback=self.post_sitemap_failed,
+            cb_kwargs={"sitemap": path},
+            meta={"ccme_kind": "sitemap"},
+            dont_filter=True,
+        )
+
+    def parse_post_sitemap(self, response: Response, sitemap: str) -> Iterator[Any]:
+        body = sitemap_body(response, self.max_size)
+        kind, entries = parse_sitemap(body) if body is not None else ("invalid", [])
+        if kind == "sitemapindex":
+            for entry in entries:
+                loc = entry["loc"]
+                if is_site_url(loc, self.origin):
+                    child = canonical_path(loc).split("?", 1)[0]
+                    if sitemap_role(child) == "posts" and (request := self._sitemap_request(child)):
+                        yield request
+            return
+        if kind != "urlset":
+            self.logger.warning(
+                "%s is not a sitemap any more: posts it listed are not read", sitemap
+            )
+            self.crawler.stats.inc_value("ccme/sitemap/unreadable")
+            return
+        posts: dict[str, SitemapEntry] = {}
+        for entry in entries:
+            lastmod = normalize_lastmod(entry.get("lastmod"))
+            for loc in (entry["loc"], *entry.get("alternate", ())):
+                if is_site_url(loc, self.origin):
+                    url = canonical_article_url(loc)
+                    posts.setdefault(
+                        url, SitemapEntry(url, lastmod if loc == entry["loc"] else None)
+                    )
+        listed = list(posts.values())
+        self.crawler.stats.inc_value("ccme/sitemap/posts_listed", len(listed))
+        yield SitemapEntries(sitemap, listed, utc_now())
+        yield from self._sitemap_requests(listed)
+
+    def _sitemap_requests(self, listed: list[SitemapEntry]) -> Iterator[scrapy.Request]:
+        assert self.plan is not None
+        discovery = self.state.storage.discovery
+        stored = [
+            e for e in listed if hash(e.url) in self.known and hash(e.url) not in self.scheduled
+        ]
+        for row in discovery.stale_articles(stored) if stored else ():
+            self.crawler.stats.inc_value("ccme/sitemap/lastmod_moved")
+            yield self._recheck_request(row)
+        unstored = [
+            e for e in listed if hash(e.url) not in self.known and hash(e.url) not in self.scheduled
+        ]
+        verdicts = discovery.verdicts([e.url for e in unstored]) if unstored else {}
+        for entry in unstored:
+            verdict = verdicts.get(entry.url)
+            if verdict is not None and not verdict[0]:
+                _, category, checked_at = verdict
+                moved = entry.lastmod is not None and entry.lastmod > checked_at
+                if not moved and not post_in_scope(entry.url, category, self.plan):
+                    self.crawler.stats.inc_value("ccme/sitemap/out_of_scope_known")
+                    continue
+            yield self._article_request(entry.url, None, None, callback=self.parse_backfill)
+
+    def post_sitemap_failed(self, failure: Failure) -> None:
+        sitemap = failure.request.cb_kwargs["sitemap"]  # type: ignore[attr-defined]
+        _, _, detail = failure_reason(failure)
+        self.logger.warning("Post sitemap %s could not be read (%s)", sitemap, detail)
+        self.crawler.stats.inc_value("ccme/sitemap/failed")
+
+    def parse_backfill(
+        self, response: Response, url: str, category: str | None, listing_url: str | None
+    ) -> Iterator[Any]:
+        """A post only a sitemap listed: stored when it belongs to the scope (in scope archive
+        its own category decides, so the page is read for it), recorded either way."""
+        assert self.plan is not None
+        post_category = None
+        if self.plan.scope == "archive":
+            # The spider reads the post's category only to decide whether it is in scope.
+            article = extract_article(
+                response.body, url, encoding=getattr(response, "encoding", None)
+            )
+            try:
+                post_category = category_path(article.category_url or "")
+            except ValueError:
+                post_category = None
+        in_scope = post_in_scope(url, post_category, self.plan)
+        yield SitemapVerdict(url, in_scope, post_category, utc_now())
+        if not in_scope:
+            self._article_answered(category)
+            self.crawler.stats.inc_value("ccme/sitemap/out_of_scope")
+            return
+        self.crawler.stats.inc_value("ccme/articles/from_sitemap")
+        yield from self.parse_article(response, url, category, listing_url)
 
     # --- listings ---
 
@@ -204,6 +592,8 @@ class ArchiveSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"ccme/failures/{listing.reason}")
             yield listing
             return
+        if page == 1:
+            yield ListingStatus(category, response.status, utc_now())
         if page == 1 and listing.category_label:
             yield CategoryLabel(category, listing.category_label)
         new_here = 0
@@ -297,22 +687,55 @@ class ArchiveSpider(scrapy.Spider):
             walk.reached_end = walk.done_walking = True
             self._maybe_complete(walk)
             return
+        if page == 1 and status in (404, 410):
+            yield ListingStatus(category, status, utc_now())
+            if self.listing_source.get(category) == "cache" and self.discovery_passes == 0:
+                yield from self._listing_gone(
+                    walk, PageFailure(request.url, reason, detail, status, "listing", utc_now())
+                )
+                return
+            if self.findings is not None and self.listing_source.get(category) == "cache":
+                # Another cached listing gone while rediscovery is under way: it decides.
+                walk.stopped = True
+                self.state.walk_abandoned(category)
+                self.gone_failures.append(
+                    PageFailure(request.url, reason, detail, status, "listing", utc_now())
+                )
+                return
         walk.stopped = True
         self.crawler.stats.inc_value("ccme/failures")
         self.crawler.stats.inc_value(f"ccme/failures/{reason}")
         yield PageFailure(request.url, reason, detail, status, "listing", utc_now())
 
+    def _listing_gone(self, walk: _Walk, failure: PageFailure) -> Iterator[Any]:
+        """A cached listing answers 404: the site changed. Its failure is held while the
+        listings are discovered again; the walks of what is found start when that is done."""
+        self.logger.warning(
+            "%s answers %s: the site's listings changed; discovering them again",
+            walk.category,
+            failure.status,
+        )
+        self.crawler.stats.inc_value("ccme/discovery/gone")
+        walk.stopped = True
+        self.state.walk_abandoned(walk.category)
+        self.gone_failures.append(failure)
+        yield from self._start_discovery(f"{walk.category} answered {failure.status}")
+
     # --- articles ---
 
     def _article_request(
-        self, url: str, category: str | None, listing_url: str | None
+        self,
+        url: str,
+        category: str | None,
+        listing_url: str | None,
+        callback: Any = None,
     ) -> scrapy.Request:
         self.scheduled.add(hash(url))
         if category in self.walks:
             self.walks[category].articles_pending += 1
         return scrapy.Request(
             to_crawl_url(url, self.origin),
-            callback=self.parse_article,
+            callback=callback or self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"url": url, "category": category, "listing_url": listing_url},
             meta={"ccme_kind": "article"},

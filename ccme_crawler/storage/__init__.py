@@ -7,19 +7,26 @@
 - ``articles``: article writes and reads, versions, sources, categories, listing entries,
   checks and failures;
 - ``runs``: ``crawl_runs`` and ``category_walks`` bookkeeping;
-- ``queries``: the reads behind ``stats``, exports and search.
+- ``queries``: the reads behind ``stats``, exports and search;
+- ``discovery``: the listings and sitemaps discovery found, and the posts sitemaps list
+  (``Storage.discovery``).
 """
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from ccme_crawler.storage.articles import ArticleStore, UpsertResult, record_row
 from ccme_crawler.storage.connection import check_database_file
+from ccme_crawler.storage.discovery import DISCOVERY_ITEMS, DiscoveryTables
 from ccme_crawler.storage.errors import StorageBusyError, StorageError, StorageWriteError
 from ccme_crawler.storage.queries import ArchiveQueries
 from ccme_crawler.storage.runs import RunStore
 from ccme_crawler.storage.schema import MIGRATIONS
 
 __all__ = [
+    "DISCOVERY_ITEMS",
     "MIGRATIONS",
     "Storage",
     "StorageBusyError",
@@ -33,3 +40,7 @@ __all__ = [
 
 class Storage(ArticleStore, RunStore, ArchiveQueries):
     """A ccme-crawler database. Open with ``Storage.open(path)``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        super().__init__(conn, path)
+        self.discovery = DiscoveryTables(conn, self.transaction)

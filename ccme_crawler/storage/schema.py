@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ccme_crawler.storage import discovery
 from ccme_crawler.storage.errors import StorageError
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -207,7 +208,12 @@ def _m3_source_url(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m1_initial, _m2_articles_view, _m3_source_url]
+MIGRATIONS: list[Migration] = [
+    _m1_initial,
+    _m2_articles_view,
+    _m3_source_url,
+    discovery._m4_discovery,
+]
 
 
 def pending_migrations(version: int) -> list[tuple[int, Migration]]:

@@ -7,9 +7,8 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ccme_crawler.urls import DEFAULT_CATEGORIES
 from ccme_mirror import MirrorServer, MirrorSite
-from tests.conftest import rows
+from tests.conftest import ARCHIVE_PATHS, rows
 
 # Faults are served fast: short timeouts, one retry (FAST_SETTINGS), and the circuit breaker out
 # of the way unless a test is about it.
@@ -18,7 +17,7 @@ NO_BREAKER = ("-s", "CCME_SITE_DOWN_AFTER=0")
 
 def default_articles(site: MirrorSite) -> set[str]:
     """Canonical URLs of the articles a default crawl must store."""
-    wanted = set(DEFAULT_CATEGORIES)
+    wanted = set(ARCHIVE_PATHS)
     return {a.url for a in site.expected_articles() if {c.path for c in a.categories} & wanted}
 
 

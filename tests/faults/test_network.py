@@ -29,7 +29,7 @@ from ccme_mirror.faults import (
     times,
     truncated,
 )
-from tests.conftest import FAST_SETTINGS, crawl, rows, run_cli
+from tests.conftest import ARCHIVE_PATHS, FAST_SETTINGS, crawl, rows, run_cli
 from tests.faults.helpers import (
     NO_BREAKER,
     default_articles,
@@ -41,7 +41,8 @@ from tests.faults.helpers import (
 
 pytestmark = pytest.mark.integration
 
-ARTICLES_ONLY = re.compile(r"^/(?!robots\.txt|category/)")
+# Article pages: not robots.txt, listings, nor the home pages and sitemaps discovery reads.
+ARTICLES_ONLY = re.compile(r"^/(?!robots\.txt|category/|(?:ar/|en/)?$|wp-sitemap|sitemap_index)")
 
 
 def _article_paths(server: MirrorServer) -> list[str]:
@@ -285,6 +286,8 @@ def test_connection_refused_is_retried_then_recorded(tmp_path: Path) -> None:
         *NO_BREAKER,
         "-s",
         "ROBOTSTXT_OBEY=False",
+        # Given listings: this is about retrying listing pages, not about discovery.
+        *(arg for path in ARCHIVE_PATHS for arg in ("--category", path)),
     )
     reasons = {f[:2] for f in failures(db).values()}
     assert (
@@ -340,7 +343,9 @@ def test_endless_pagination_stops(
     server.set_fault("/category/", every_page_exists())
     db = tmp_path / "ccme.sqlite"
     extra = ("-s", f"CCME_MAX_LISTING_PAGES={cap}") if cap else ()
-    summary = crawl(db, server, *extra)
+    # Given listings: the bound below counts the walks' pages, not discovery's.
+    given = [arg for path in ARCHIVE_PATHS for arg in ("--category", path)]
+    summary = crawl(db, server, *extra, *given)
     stored = stored_urls(db)
     listings = sum(1 for r in server.requests if r.path.startswith("/category/"))
     # Without a cap: the real pages, then three pages with nothing unseen, per category.

@@ -9,7 +9,7 @@ from pathlib import Path
 import parsel
 import pytest
 
-from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, canonical_article_url
+from ccme_crawler.urls import SITE_ORIGIN, canonical_article_url
 from ccme_mirror import MirrorArticle, MirrorSite, generate_site, sample_site
 from ccme_mirror.render import (
     EN_MONTHS,
@@ -20,6 +20,7 @@ from ccme_mirror.render import (
     render_listing,
 )
 from ccme_mirror.sample import SEED_PATH
+from tests.conftest import ARCHIVE_PATHS
 
 _FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
 REFERENCE = (
@@ -42,7 +43,7 @@ def _seed(site: MirrorSite) -> MirrorArticle:
 def test_sample_contents(site: MirrorSite) -> None:
     assert len(site.articles) >= 36
     paths = [c.path for c in site.categories]
-    assert set(DEFAULT_CATEGORIES) <= set(paths)
+    assert set(ARCHIVE_PATHS) <= set(paths)
     assert {c.language for c in site.categories} == {"fr", "ar", "en"}
     assert site.last_page(MEDIAS) >= 2
     assert {a.language for a in site.articles} == {"fr", "ar", "en"}
@@ -246,7 +247,7 @@ def test_generate_site_is_deterministic_and_lazy() -> None:
 def test_generate_100k_builds_and_renders() -> None:
     site = generate_site(100_000)
     assert len(site.articles) == 100_000
-    cat = site.category(DEFAULT_CATEGORIES[1])
+    cat = site.category(ARCHIVE_PATHS[1])
     last = site.last_page(cat.path)
     assert last > 1000
     for page in (1, last // 2, last):
