@@ -26,21 +26,20 @@ from ccme_crawler.options import (
     check_path_length,
     parse_date,
 )
+from ccme_crawler.run import (
+    EXIT_FAILURES,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Run,
+    exit_status,
+)
 from ccme_crawler.spiders.archive import ArchiveSpider
 from ccme_crawler.storage import Storage, check_database_file
 from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, category_path, normalize_base_url
 
 logger = logging.getLogger(__name__)
-
-# Exit statuses, documented in docs/cli.md.
-EXIT_OK = 0
-EXIT_FAILURES = 1
-EXIT_USAGE = 2
-EXIT_SITE_DOWN = 3
-EXIT_RATE_LIMITED = 4
-EXIT_STORAGE_ERROR = 74  # sysexits EX_IOERR: the database could not be written (disk full, I/O)
-EXIT_LOCKED = 75
-EXIT_INTERRUPTED = 130
 
 # A local mirror is ours to hammer: no politeness delays. Used by `crawl --sample`; tests and
 # benchmarks pass the same overrides explicitly.
@@ -371,27 +370,6 @@ def build_settings(options: CrawlOptions) -> Settings:
     return settings
 
 
-def _exit_code(status: str, reason: str, counts: dict[str, int], threshold: float) -> int:
-    # "robots_unavailable": robots.txt answered 5xx or not at all (RFC 9309: fetch nothing).
-    if reason in ("site_down", "robots_unavailable"):
-        return EXIT_SITE_DOWN
-    if reason == "rate_limited":
-        return EXIT_RATE_LIMITED
-    if reason == "storage_error":
-        return EXIT_STORAGE_ERROR
-    if status == "interrupted":
-        return EXIT_INTERRUPTED
-    if status == "failed":
-        return EXIT_FAILURES
-    failures = counts.get("failures", 0)
-    pages = max(counts.get("pages_fetched", 0), 1)
-    if failures and failures / pages > threshold:
-        return EXIT_FAILURES
-    if status == "incomplete":
-        return EXIT_FAILURES
-    return EXIT_OK
-
-
 class _CrawlProcess(CrawlerProcess):
     """Scrapy's process with a stop that is bounded in time.
 
@@ -460,8 +438,8 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         gc.freeze()
         gc.set_threshold(50_000, 20, 20)
         process.start()
-        state = getattr(crawler, "_ccme_state", None)
-        run_id = state.run_id if state else None
+        crawl_run = Run.existing(crawler)
+        run_id = crawl_run.run_id if crawl_run else None
         stats = crawler.stats.get_stats() if crawler.stats else {}
         with Storage.open(options.db_path) as storage:
             run = storage.get_run(run_id) if run_id else None
@@ -469,7 +447,8 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
                 # The reactor stopped before the spider closed (a forced stop): the run is over.
                 reason = f"shutdown_{process.forced or 'unclean'}"
                 storage.finish_run(run_id, "interrupted", run_counts(stats), reason)
-                state.storage.close()
+                assert crawl_run is not None  # a run was found by its id
+                crawl_run.storage.close()
                 run = storage.get_run(run_id)
     finally:
         lock.release()
@@ -491,7 +470,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         run_id=run_id,
         status=status,
         finish_reason=reason,
-        exit_code=_exit_code(status, reason, counts, threshold),
+        exit_code=exit_status(status, reason, counts, threshold),
         elapsed_seconds=elapsed,
         counts=counts,
         failures_by_reason=failures,

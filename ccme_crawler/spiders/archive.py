@@ -16,10 +16,21 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ccme_crawler.clock import utc_now
-from ccme_crawler.extensions import CrawlState, crawl_state
 from ccme_crawler.items import CategoryLabel, NotModified, PageFailure
 from ccme_crawler.middlewares import FetchFailed
 from ccme_crawler.records import listing_entries, listing_from_response, page_from_response
+from ccme_crawler.run import Run, SpiderView
+from ccme_crawler.spiders.rules import (
+    ListingFacts,
+    WalkLimits,
+    WalkProgress,
+    after_listing_page,
+    article_verdict,
+    listing_failure_ends_walk,
+    next_listing_pages,
+    walk_is_complete,
+    walk_mode,
+)
 from ccme_crawler.urls import (
     DEFAULT_CATEGORIES,
     category_path,
@@ -27,10 +38,6 @@ from ccme_crawler.urls import (
     normalize_base_url,
     to_crawl_url,
 )
-
-# Consecutive listing pages that bring nothing not already seen in this run before a walk is
-# taken to be endless pagination.
-_ENDLESS_PAGES = 3
 
 
 def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
@@ -147,8 +154,9 @@ class ArchiveSpider(scrapy.Spider):
         return spider
 
     @property
-    def state(self) -> CrawlState:
-        return crawl_state(self.crawler)
+    def state(self) -> SpiderView:
+        """The run, as far as navigation needs it (stored URLs, earlier failures, walks)."""
+        return Run.of(self.crawler)
 
     # --- start ---
 
@@ -157,24 +165,19 @@ class ArchiveSpider(scrapy.Spider):
             yield request
 
     def _start_requests(self) -> Iterator[scrapy.Request]:
-        storage = self.state.storage
-        self.known = {hash(url) for url in storage.iter_article_urls()}
+        state = self.state
+        self.known = state.stored_url_hashes()
         if self.recheck:
-            for row in storage.articles_for_recheck(self.recheck_since):
+            for row in state.articles_for_recheck(self.recheck_since):
                 yield self._recheck_request(row)
         # Articles that failed in an earlier run are fetched again before anything else.
-        for url in storage.unresolved_failures("article"):
+        for url in state.unresolved_failures("article"):
             if url.startswith("https://www.ccme.org.ma/") and hash(url) not in self.scheduled:
                 yield self._article_request(url, None, None)
         for category in self.categories:
-            if self.mode == "full":
-                mode = "full"
-            elif storage.has_complete_full_walk(category):
-                mode = "refresh"
-            else:
-                mode = "complete"
+            mode = walk_mode(self.mode, state.has_complete_full_walk(category))
             walk = self.walks[category] = _Walk(category, mode)
-            self.state.walk_started(category, mode)
+            state.walk_started(category, mode)
             yield self._listing_request(walk, 1)
 
     # --- listings ---
@@ -217,64 +220,82 @@ class ArchiveSpider(scrapy.Spider):
         for entry in links.entries:
             yield entry
             url = entry.url
-            if hash(url) in self.scheduled:
-                continue
-            unseen_here += 1
-            published_at = listing.items[entry.position].published_at
-            if self.since and published_at and published_at[:10] < self.since:
+            verdict = article_verdict(
+                scheduled=hash(url) in self.scheduled,
+                published_at=listing.items[entry.position].published_at,
+                since=self.since,
+                stored=hash(url) in self.known,
+                walk_mode=walk.mode,
+            )
+            if verdict != "scheduled":
+                unseen_here += 1
+            if verdict == "older":
                 older_than_since = True
-                continue
-            if hash(url) in self.known and walk.mode != "full":
+            if verdict != "fetch":
                 continue
             new_here += 1
             yield self._article_request(url, category, response.url)
 
-        walk.stale_pages = 0 if new_here else walk.stale_pages + 1
-        walk.repeat_pages = 0 if unseen_here else walk.repeat_pages + 1
-        if not listing.items or listing.next_url is None:
-            walk.reached_end = True
-        stop_reason = None
-        if walk.mode == "refresh" and walk.stale_pages >= self.lookahead:
-            stop_reason = "nothing new"
-        elif older_than_since:
-            stop_reason = f"older than {self.since}"
-        elif walk.repeat_pages >= _ENDLESS_PAGES:
-            stop_reason = "listing pages repeat (endless pagination?)"
-            self.crawler.stats.inc_value("ccme/endless_pagination")
-        elif page >= self.max_pages:
-            stop_reason = f"page cap {self.max_pages}"
-            self.crawler.stats.inc_value("ccme/page_cap")
-        if stop_reason and not walk.reached_end:
-            self.logger.info("Stopping walk of %s at page %s: %s", category, page, stop_reason)
-            walk.stopped = True
-        if not walk.stopped and not walk.reached_end:
+        facts = ListingFacts(
+            page=page,
+            has_items=bool(listing.items),
+            has_next=listing.next_url is not None,
+            new_articles=new_here,
+            unseen_articles=unseen_here,
+            older_than_since=older_than_since,
+        )
+        decision = after_listing_page(self._progress(walk), facts, self._limits())
+        walk.stale_pages = decision.stale_pages
+        walk.repeat_pages = decision.repeat_pages
+        walk.reached_end = decision.reached_end
+        if decision.stop_stat:
+            self.crawler.stats.inc_value(decision.stop_stat)
+        if decision.stop_reason and not decision.reached_end:
+            self.logger.info(
+                "Stopping walk of %s at page %s: %s", category, page, decision.stop_reason
+            )
+        walk.stopped = decision.stopped
+        if decision.fetch_next:
             yield from self._next_listing_requests(walk, page, listing.last_page)
-        # A refresh that found nothing new, or a walk that reached --since, has done its job;
-        # any other early stop leaves the walk incomplete so that the next run walks it again.
-        done = older_than_since or (walk.mode == "refresh" and stop_reason is not None)
-        walk.done_walking = walk.done_walking or done or walk.reached_end
+        walk.done_walking = decision.done_walking
         self._maybe_complete(walk)
+
+    @staticmethod
+    def _progress(walk: _Walk) -> WalkProgress:
+        return WalkProgress(
+            mode=walk.mode,
+            stale_pages=walk.stale_pages,
+            repeat_pages=walk.repeat_pages,
+            reached_end=walk.reached_end,
+            stopped=walk.stopped,
+            done_walking=walk.done_walking,
+        )
+
+    def _limits(self) -> WalkLimits:
+        return WalkLimits(lookahead=self.lookahead, since=self.since, max_pages=self.max_pages)
 
     def _next_listing_requests(
         self, walk: _Walk, page: int, last_page: int | None
     ) -> Iterator[scrapy.Request]:
         parallel = self.pagination == "parallel" and walk.mode != "refresh" and not self.since
-        if not parallel:
-            yield self._listing_request(walk, page + 1)
-        elif page == 1 and last_page and last_page > 1:
-            # Every page at once, numbered from the pagination's last page link.
-            walk.scheduled_up_to = min(last_page, self.max_pages)
-            for number in range(2, walk.scheduled_up_to + 1):
-                yield self._listing_request(walk, number)
-        elif page >= walk.scheduled_up_to:
-            # The archive grew past the last page announced on page 1.
-            walk.scheduled_up_to = page + 1
-            yield self._listing_request(walk, page + 1)
+        numbers, walk.scheduled_up_to = next_listing_pages(
+            parallel=parallel,
+            page=page,
+            last_page=last_page,
+            scheduled_up_to=walk.scheduled_up_to,
+            max_pages=self.max_pages,
+        )
+        for number in numbers:
+            yield self._listing_request(walk, number)
 
     def _maybe_complete(self, walk: _Walk) -> None:
-        # Complete only once every listing page is read and every article it found is answered:
-        # a run killed before that walks the category again (see CrawlState.commit_walks).
-        if walk.completed or walk.pending or walk.articles_pending or not walk.done_walking:
+        # See Run.commit_walks: the walk is recorded at the end of the run only.
+        if not walk_is_complete(
+            completed=walk.completed,
+            pages_pending=len(walk.pending),
+            articles_pending=walk.articles_pending,
+            done_walking=walk.done_walking,
+        ):
             return
         walk.completed = True
         self.state.walk_completed(walk.category, walk.pages_done, walk.reached_end)
@@ -292,8 +313,7 @@ class ArchiveSpider(scrapy.Spider):
         walk = self.walks[category]
         walk.pending.discard(page)
         reason, status, detail = failure_reason(failure)
-        if status == 404 and page > 1:
-            # WordPress answers 404 past the last page: the walk is over.
+        if listing_failure_ends_walk(status, page):
             walk.reached_end = walk.done_walking = True
             self._maybe_complete(walk)
             return
