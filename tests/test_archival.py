@@ -13,7 +13,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from ccme_mirror import MirrorServer, sample_site
-from tests.conftest import crawl, rows, run_cli
+from tests.helpers import crawl, rows, run_cli
 
 pytestmark = pytest.mark.integration
 

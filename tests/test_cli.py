@@ -16,7 +16,7 @@ from ccme_crawler.cli import main
 from ccme_crawler.urls import DEFAULT_CATEGORIES
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.faults import delay
-from tests.conftest import FAST_SETTINGS, REFERENCE_SITE, ROOT, crawl, rows, run_cli
+from tests.helpers import FAST_SETTINGS, REFERENCE_SITE, ROOT, crawl, rows, run_cli
 
 SEED_URL = (
     "https://www.ccme.org.ma/le-maroc-et-la-belgique-signent-plusieurs-accords-et-conventions-"

@@ -8,7 +8,7 @@ import pytest
 
 from ccme_crawler.urls import DEFAULT_CATEGORIES
 from ccme_mirror import MirrorServer, generate_site
-from tests.conftest import crawl, rows
+from tests.helpers import crawl, rows
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ from ccme_crawler.locking import RunLock
 from ccme_crawler.urls import DEFAULT_CATEGORIES
 from ccme_mirror import MirrorArticle, MirrorServer, MirrorSite, sample_site
 from ccme_mirror.faults import delay
-from tests.conftest import FAST_SETTINGS, ROOT, crawl, rows, start_crawl
+from tests.helpers import FAST_SETTINGS, ROOT, crawl, rows, start_crawl
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from ccme_crawler.urls import DEFAULT_CATEGORIES
 from ccme_mirror import MirrorServer, MirrorSite
-from tests.conftest import rows
+from tests.helpers import rows
 
 # Faults are served fast: short timeouts, one retry (FAST_SETTINGS), and the circuit breaker out
 # of the way unless a test is about it.
