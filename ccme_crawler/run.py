@@ -238,8 +238,10 @@ class Run:
 
 def close_spider(crawler: Crawler, reason: str) -> None:
     """Ask the engine to close the spider with ``reason`` (once; later calls are no-ops)."""
+    if not crawler.crawling:
+        return  # no crawl to stop (a crawler built for a test, or one already stopped)
     engine = crawler.engine
-    if engine is None or engine.spider is None:
+    if engine.spider is None:
         return
     run = Run.of(crawler)
     if run.close_reason is not None:
