@@ -105,6 +105,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         if wait > 0:
             await sleep(wait)
 
+    # RetryMiddleware still takes an optional ``spider`` (deprecated in Scrapy 2.13), which
+    # Scrapy no longer passes: leaving it out is what Scrapy asks of new components.
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.codes:
             return super().process_response(request, response)

@@ -230,7 +230,7 @@ def _number(name: str, value: str, kind: type) -> float:
     if kind is int and name in _FLOAT_SETTINGS:
         kind = float
     try:
-        number = kind(value)
+        number: float = kind(value)
     except ValueError:
         raise ValueError(f"{name} takes {'an integer' if kind is int else 'a number'}") from None
     if number != number or number in (float("inf"), float("-inf")):  # NaN is not equal to itself
@@ -442,14 +442,13 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         run_id = crawl_run.run_id if crawl_run else None
         stats = crawler.stats.get_stats() if crawler.stats else {}
         with Storage.open(options.db_path) as storage:
-            run = storage.get_run(run_id) if run_id else None
-            if run is not None and run["status"] == "running":
+            run = storage.get_run(crawl_run.run_id) if crawl_run else None
+            if crawl_run is not None and run is not None and run["status"] == "running":
                 # The reactor stopped before the spider closed (a forced stop): the run is over.
                 reason = f"shutdown_{process.forced or 'unclean'}"
-                storage.finish_run(run_id, "interrupted", run_counts(stats), reason)
-                assert crawl_run is not None  # a run was found by its id
+                storage.finish_run(crawl_run.run_id, "interrupted", run_counts(stats), reason)
                 crawl_run.storage.close()
-                run = storage.get_run(run_id)
+                run = storage.get_run(crawl_run.run_id)
     finally:
         lock.release()
     elapsed = time.monotonic() - started

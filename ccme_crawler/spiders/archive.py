@@ -43,6 +43,7 @@ from ccme_crawler.urls import (
 def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
     """A short reason, the HTTP status if any, and a detail line for a failed request."""
     exc = failure.value
+    assert exc is not None  # an errback's Failure always holds the exception
     if isinstance(exc, HttpError):
         status = exc.response.status
         detail = f"HTTP {status}"
@@ -113,6 +114,20 @@ class _Walk:
 
 class ArchiveSpider(scrapy.Spider):
     name = "archive"
+    # Set in from_crawler, from the spider's arguments or the settings.
+    categories: list[str]
+    origin: str
+    mode: str
+    since: str | None
+    recheck: bool
+    recheck_since: str | None
+    pagination: str
+    lookahead: int
+    max_pages: int
+    allowed_domains: list[str]
+    scheduled: set[int]
+    walks: dict[str, _Walk]
+    known: set[int]  # set in start(), from the run
 
     def __init__(
         self,
@@ -149,8 +164,8 @@ class ArchiveSpider(scrapy.Spider):
         # hash() of each canonical URL rather than the URL: these sets hold every article of the
         # archive, and 64-bit hashes take a fifth of the memory (a collision among a few hundred
         # thousand is not a practical concern).
-        spider.scheduled: set[int] = set()
-        spider.walks: dict[str, _Walk] = {}
+        spider.scheduled = set()
+        spider.walks = {}
         return spider
 
     @property
@@ -307,6 +322,7 @@ class ArchiveSpider(scrapy.Spider):
             self._maybe_complete(walk)
 
     def listing_failed(self, failure: Failure) -> Iterator[PageFailure]:
+        # Scrapy sets .request on the Failure it hands to an errback; Twisted's type lacks it.
         request = failure.request  # type: ignore[attr-defined]
         category = request.cb_kwargs["category"]
         page = request.cb_kwargs["page"]
@@ -373,6 +389,7 @@ class ArchiveSpider(scrapy.Spider):
         yield page_from_response(response, url, category, listing_url)
 
     def article_failed(self, failure: Failure) -> Iterator[PageFailure]:
+        # Scrapy sets .request on the Failure it hands to an errback; Twisted's type lacks it.
         request = failure.request  # type: ignore[attr-defined]
         self._article_answered(request.cb_kwargs["category"])
         reason, status, detail = failure_reason(failure)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.http.headers import Headers
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +121,9 @@ class WarcCaptureMiddleware:
             self.crawler.stats.set_value("ccme/warc/files", len(self.writer.files_written))
 
 
-def _header_pairs(headers: object) -> list[tuple[str, str]]:
+def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
-    for name, values in headers.items():  # type: ignore[attr-defined]
+    for name, values in headers.items():
         for value in values:
             pairs.append((name.decode("latin-1"), value.decode("latin-1")))
     return pairs
