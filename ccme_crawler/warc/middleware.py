@@ -27,9 +27,6 @@ logger = logging.getLogger(__name__)
 FETCHED_AT_META_KEY = "ccme_fetched_at"
 #: request.meta / response.meta key holding the WarcPointer of the response (or revisit) record.
 META_KEY = "ccme_warc"
-#: Priority in DOWNLOADER_MIDDLEWARES: above HttpCompressionMiddleware (590) and
-#: RedirectMiddleware (600), so process_response sees the response as downloaded.
-PRIORITY = 950
 
 # Settings whose values describe how the capture was made; written into each warcinfo record.
 _WARCINFO_SETTINGS = (
