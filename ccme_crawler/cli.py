@@ -200,9 +200,11 @@ def crawl(
     """Crawl the archive into the database and print a summary.
 
     Without --category or --listing the listings are discovered from the site (its menus,
-    language switcher, sitemaps and author archives) and cached in the database. On a database
-    that already holds articles this refreshes: each listing is walked from its first page until
-    a page holds nothing new. Exit status: 0 done, 1 failures over the threshold, 2 usage error,
+    language switcher, sitemaps and author archives) and cached in the database. A listing
+    walked to its end by an earlier run is refreshed: walked from its first page until
+    --lookahead pages in a row hold nothing new. Any other listing (first crawl, or a walk that
+    was cut short) is walked to its end, fetching only the articles not stored yet; --full walks
+    and fetches everything. Exit status: 0 done, 1 failures over the threshold, 2 usage error,
     3 site down, 4 rate-limited, 6 no listing found, 74 database cannot be written, 75 another
     run holds the lock, 130 interrupted.
     """
@@ -310,7 +312,12 @@ def stats(db_path: Path, as_json: bool) -> None:
 @main.command("serve-sample")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def serve_sample(port: int) -> None:
-    """Serve the bundled sample of the site on 127.0.0.1 until interrupted."""
+    """Serve the bundled sample of the site on 127.0.0.1 until interrupted.
+
+    Crawl it from another terminal with
+    `ccme-crawler crawl --base-url http://127.0.0.1:PORT --db sample.sqlite` (the three French
+    categories; add --category for the others), or use `crawl --sample` instead of both.
+    """
     try:
         server = SampleServer(port=port).start()
     except OSError as exc:

@@ -307,8 +307,8 @@ class Findings:
             elif target_listing is None and _HOME.match(target):
                 self._homes.setdefault(link.language, target)
                 fetches.append(DiscoveryFetch(target, "home"))
-        for link in author_links(html, url):
-            path = self._listing_at(link)
+        for author in author_links(html, url):
+            path = self._listing_at(author)
             if path is not None:
                 self._add(path, "author", url, None)
         return fetches, sorted(set(translated)), page_menus

@@ -29,13 +29,12 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
-from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from ccme_crawler.clock import utc_now
-from ccme_crawler.extensions import crawl_state
 from ccme_crawler.items import PageFailure
+from ccme_crawler.run import RATE_LIMITED, ROBOTS_UNAVAILABLE, SITE_DOWN, Run, close_spider
 
 if TYPE_CHECKING:
     from typing import Self
@@ -45,11 +44,6 @@ if TYPE_CHECKING:
     from scrapy.robotstxt import RobotParser
 
 logger = logging.getLogger(__name__)
-
-# Close reasons (the spider's finish_reason), mapped to exit statuses in runner._exit_code.
-SITE_DOWN = "site_down"
-RATE_LIMITED = "rate_limited"
-ROBOTS_UNAVAILABLE = "robots_unavailable"
 
 # RFC 9309 §2.3.1.4: a robots.txt that cannot be read because of a server or network error
 # means "complete disallow".
@@ -63,23 +57,6 @@ class FetchFailed(IgnoreRequest):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
-
-
-def close_spider(crawler: Crawler, reason: str) -> None:
-    """Ask the engine to close the spider with ``reason`` (once; later calls are no-ops)."""
-    try:
-        engine = crawler.engine
-    except RuntimeError:  # the crawl has not started (a spider fed saved responses, say)
-        return
-    if engine is None or engine.spider is None:
-        return
-    if getattr(crawler, "_ccme_close_reason", None) is not None:
-        return
-    crawler._ccme_close_reason = reason  # type: ignore[attr-defined]
-    closing = deferred_from_coro(engine.close_spider_async(reason=reason))
-    closing.addErrback(lambda failure: logger.error("Closing the spider failed: %s", failure))
-    # Keep a reference so the closing task is not garbage-collected while it runs.
-    crawler._ccme_closing = closing  # type: ignore[attr-defined]
 
 
 def parse_retry_after(value: str | bytes | None, now: float | None = None) -> float | None:
@@ -128,6 +105,8 @@ class RetryAfterMiddleware(RetryMiddleware):
         if wait > 0:
             await sleep(wait)
 
+    # RetryMiddleware still takes an optional ``spider`` (deprecated in Scrapy 2.13), which
+    # Scrapy no longer passes: leaving it out is what Scrapy asks of new components.
     def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.codes:
             return super().process_response(request, response)
@@ -186,7 +165,7 @@ class SiteDownMiddleware:
     def _failed(self, request: Request, cause: str) -> None:
         self._failing.add(request.url)
         if len(self._failing) >= self.threshold:
-            if getattr(self.crawler, "_ccme_close_reason", None) is None:
+            if Run.of(self.crawler).close_reason is None:
                 assert self.crawler.stats is not None
                 self.crawler.stats.set_value("ccme/site_down", 1)
                 logger.error(
@@ -334,9 +313,9 @@ class RobotsTxtGuardMiddleware:
         self.crawler.stats.inc_value("ccme/failures")
         reason = f"http_{status}" if status else "robots_unreachable"
         self.crawler.stats.inc_value(f"ccme/failures/{reason}")
-        state = crawl_state(self.crawler)
-        state.storage.record_failure(
-            PageFailure(request.url, reason, detail, status, "robots", utc_now()), state.run_id
+        run = Run.of(self.crawler)
+        run.storage.record_failure(
+            PageFailure(request.url, reason, detail, status, "robots", utc_now()), run.run_id
         )
         close_spider(self.crawler, ROBOTS_UNAVAILABLE)
         return Response(request.url, status=200, body=DISALLOW_ALL, request=request)

@@ -12,7 +12,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -96,17 +96,23 @@ def check_folder_to_create(path: Path) -> Path:
 
 def check_warc_folder(path: Path) -> Path:
     """A folder holding at least one WARC file written by a crawl."""
-    from ccme_crawler.warc.writer import sorted_warcs
+    from ccme_crawler.warc.naming import sorted_warcs
 
     if not sorted_warcs(path):
         raise ValueError(f"{path}: no .warc.gz files in this folder")
     return path
 
 
-class _Checked(click.ParamType):
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[Any, Any]
+else:  # generic for type checkers only in click before 8.2
+    _ParamType = click.ParamType
+
+
+class _Checked(_ParamType):
     """A click type running one of the checks above (after ``click.Path`` when given)."""
 
-    def __init__(self, name: str, check: Any, base: click.ParamType | None = None) -> None:
+    def __init__(self, name: str, check: Any, base: _ParamType | None = None) -> None:
         self.name = name
         self._check = check
         self._base = base
@@ -122,7 +128,9 @@ class _Checked(click.ParamType):
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
         except OSError as exc:  # a path the system refuses outright (ENAMETOOLONG, ELOOP…)
-            self.fail(f"{value}: {exc.strerror or errno.errorcode.get(exc.errno, exc)}", param, ctx)
+            self.fail(
+                f"{value}: {exc.strerror or errno.errorcode.get(exc.errno or 0, exc)}", param, ctx
+            )
 
 
 _PATH = click.Path(path_type=Path)
@@ -143,6 +151,10 @@ class QueryCommand(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
-            if not exc.option_name.startswith("--"):  # "-maroc" read as -m -a -r…, not a typo
-                exc.message += " (a query starting with '-' goes after '--': search -- -word)"
-            raise
+            if exc.option_name.startswith("--"):
+                raise
+            # "-maroc" read as -m -a -r…, not a typo
+            hint = " (a query starting with '-' goes after '--': search -- -word)"
+            raise click.NoSuchOption(
+                exc.option_name, exc.message + hint, exc.possibilities, exc.ctx
+            ) from None

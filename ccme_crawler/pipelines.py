@@ -14,7 +14,6 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from ccme_crawler.extensions import crawl_state
 from ccme_crawler.items import (
     ArticleRecord,
     CategoryLabel,
@@ -23,8 +22,8 @@ from ccme_crawler.items import (
     PageFailure,
     RawPage,
 )
-from ccme_crawler.middlewares import close_spider
 from ccme_crawler.records import record_from_page
+from ccme_crawler.run import STORAGE_ERROR, Run, close_spider
 from ccme_crawler.storage import DISCOVERY_ITEMS, StorageWriteError
 
 logger = logging.getLogger(__name__)
@@ -101,21 +100,21 @@ class StoreArticlePipeline(_CrawlerPipeline):
             raise DropItem(
                 f"not stored: the database cannot be written ({self.broken})", log_level="DEBUG"
             )
-        state = crawl_state(self.crawler)
+        run = Run.of(self.crawler)
         try:
             if isinstance(item, ArticleRecord):
-                result = state.storage.upsert_article(item, state.run_id)
+                result = run.storage.upsert_article(item, run.run_id)
                 self.stats.inc_value(f"ccme/articles/{result.outcome}")
             elif isinstance(item, ListingEntry):
-                state.storage.record_listing_entry(item)
+                run.storage.record_listing_entry(item)
             elif isinstance(item, PageFailure):
-                state.storage.record_failure(item, state.run_id)
+                run.storage.record_failure(item, run.run_id)
             elif isinstance(item, NotModified):
-                state.storage.record_not_modified(item.url, item.checked_at)
+                run.storage.record_not_modified(item.url, item.checked_at)
             elif isinstance(item, CategoryLabel):
-                state.storage.record_category_label(item.path, item.label, None)
+                run.storage.record_category_label(item.path, item.label, None)
             elif isinstance(item, DISCOVERY_ITEMS):
-                state.storage.discovery.record(item, state.run_id)
+                run.storage.discovery.record(item, run.run_id)
         except StorageWriteError as exc:
             # Not StorageBusyError: lock timeouts are not expected (WAL, long busy timeout) but
             # are not disk faults either, and go up as errors of the item.
@@ -123,10 +122,10 @@ class StoreArticlePipeline(_CrawlerPipeline):
             self.stats.set_value("ccme/storage_error", self.broken)
             logger.error(
                 "Cannot write to the database %s (%s): stopping the run",
-                state.storage.path,
+                run.storage.path,
                 exc,
             )
-            close_spider(self.crawler, "storage_error")
+            close_spider(self.crawler, STORAGE_ERROR)
             raise DropItem(
                 f"not stored: the database cannot be written ({exc})", log_level="DEBUG"
             ) from exc

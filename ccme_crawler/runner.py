@@ -18,7 +18,7 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.ossignal import install_shutdown_handlers
 
 from ccme_crawler.counters import run_counts
-from ccme_crawler.discovery import NOTHING_DISCOVERED, SCOPES
+from ccme_crawler.discovery import SCOPES
 from ccme_crawler.locking import LockHeld, LockPathError, RunLock
 from ccme_crawler.metadata import write_datasette_metadata
 from ccme_crawler.options import (
@@ -27,22 +27,21 @@ from ccme_crawler.options import (
     check_path_length,
     parse_date,
 )
+from ccme_crawler.run import (
+    EXIT_FAILURES,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    EXIT_NOTHING_DISCOVERED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Run,
+    exit_status,
+)
 from ccme_crawler.spiders.archive import ArchiveSpider, user_listings
 from ccme_crawler.storage import Storage, check_database_file
 from ccme_crawler.urls import SITE_ORIGIN, normalize_base_url
 
 logger = logging.getLogger(__name__)
-
-# Exit statuses, documented in docs/cli.md.
-EXIT_OK = 0
-EXIT_FAILURES = 1
-EXIT_USAGE = 2
-EXIT_SITE_DOWN = 3
-EXIT_RATE_LIMITED = 4
-EXIT_NOTHING_DISCOVERED = 6  # no listing found: the site changed (the message says what answered)
-EXIT_STORAGE_ERROR = 74  # sysexits EX_IOERR: the database could not be written (disk full, I/O)
-EXIT_LOCKED = 75
-EXIT_INTERRUPTED = 130
 
 # A local mirror is ours to hammer: no politeness delays. Used by `crawl --sample`; tests and
 # benchmarks pass the same overrides explicitly.
@@ -241,7 +240,7 @@ def _number(name: str, value: str, kind: type) -> float:
     if kind is int and name in _FLOAT_SETTINGS:
         kind = float
     try:
-        number = kind(value)
+        number: float = kind(value)
     except ValueError:
         raise ValueError(f"{name} takes {'an integer' if kind is int else 'a number'}") from None
     if number != number or number in (float("inf"), float("-inf")):  # NaN is not equal to itself
@@ -388,29 +387,6 @@ def build_settings(options: CrawlOptions) -> Settings:
     return settings
 
 
-def _exit_code(status: str, reason: str, counts: dict[str, int], threshold: float) -> int:
-    # "robots_unavailable": robots.txt answered 5xx or not at all (RFC 9309: fetch nothing).
-    if reason in ("site_down", "robots_unavailable"):
-        return EXIT_SITE_DOWN
-    if reason == "rate_limited":
-        return EXIT_RATE_LIMITED
-    if reason == NOTHING_DISCOVERED:
-        return EXIT_NOTHING_DISCOVERED
-    if reason == "storage_error":
-        return EXIT_STORAGE_ERROR
-    if status == "interrupted":
-        return EXIT_INTERRUPTED
-    if status == "failed":
-        return EXIT_FAILURES
-    failures = counts.get("failures", 0)
-    pages = max(counts.get("pages_fetched", 0), 1)
-    if failures and failures / pages > threshold:
-        return EXIT_FAILURES
-    if status == "incomplete":
-        return EXIT_FAILURES
-    return EXIT_OK
-
-
 class _CrawlProcess(CrawlerProcess):
     """Scrapy's process with a stop that is bounded in time.
 
@@ -479,17 +455,17 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         gc.freeze()
         gc.set_threshold(50_000, 20, 20)
         process.start()
-        state = getattr(crawler, "_ccme_state", None)
-        run_id = state.run_id if state else None
+        crawl_run = Run.existing(crawler)
+        run_id = crawl_run.run_id if crawl_run else None
         stats = crawler.stats.get_stats() if crawler.stats else {}
         with Storage.open(options.db_path) as storage:
-            run = storage.get_run(run_id) if run_id else None
-            if run is not None and run["status"] == "running":
+            run = storage.get_run(crawl_run.run_id) if crawl_run else None
+            if crawl_run is not None and run is not None and run["status"] == "running":
                 # The reactor stopped before the spider closed (a forced stop): the run is over.
                 reason = f"shutdown_{process.forced or 'unclean'}"
-                storage.finish_run(run_id, "interrupted", run_counts(stats), reason)
-                state.storage.close()
-                run = storage.get_run(run_id)
+                storage.finish_run(crawl_run.run_id, "interrupted", run_counts(stats), reason)
+                crawl_run.storage.close()
+                run = storage.get_run(crawl_run.run_id)
     finally:
         lock.release()
     elapsed = time.monotonic() - started
@@ -519,7 +495,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         run_id=run_id,
         status=status,
         finish_reason=reason,
-        exit_code=_exit_code(status, reason, counts, threshold),
+        exit_code=exit_status(status, reason, counts, threshold),
         elapsed_seconds=elapsed,
         counts=counts,
         failures_by_reason=failures,

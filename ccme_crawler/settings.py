@@ -49,6 +49,8 @@ ITEM_PIPELINES = {
 # WARC capture (off unless CCME_WARC_DIR is set; `ccme-crawler crawl` turns it on for the live
 # site). The download handler keeps the bytes, status line and headers exactly as received.
 DOWNLOADER_MIDDLEWARES = {
+    # Above HttpCompressionMiddleware (590) and RedirectMiddleware (600): it sees the response
+    # as downloaded.
     "ccme_crawler.warc.middleware.WarcCaptureMiddleware": 950,
     # Faults become named outcomes (docs/faults.md); priorities explained in middlewares.py.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from ccme_crawler.urls import is_discovery_url
 from ccme_mirror import MirrorServer, sample_site
-from tests.conftest import crawl, rows, run_cli
+from tests.helpers import crawl, rows, run_cli
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ import pytest
 from ccme_crawler.cli import main
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.faults import delay
-from tests.conftest import ARCHIVE_PATHS, FAST_SETTINGS, REFERENCE_SITE, ROOT, crawl, rows, run_cli
+from tests.helpers import ARCHIVE_PATHS, FAST_SETTINGS, REFERENCE_SITE, ROOT, crawl, rows, run_cli
 
 SEED_URL = (
     "https://www.ccme.org.ma/le-maroc-et-la-belgique-signent-plusieurs-accords-et-conventions-"

@@ -12,7 +12,7 @@ import pytest
 from ccme_crawler.urls import canonical_article_url
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.faults import respond
-from tests.conftest import ARCHIVE_PATHS, crawl, rows
+from tests.helpers import ARCHIVE_PATHS, crawl, rows
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ccme_mirror import MirrorServer, generate_site
-from tests.conftest import ARCHIVE_PATHS, crawl, rows
+from tests.helpers import ARCHIVE_PATHS, crawl, rows
 
 pytestmark = pytest.mark.integration
 

@@ -1,15 +1,25 @@
-"""The extract and de-duplicate pipelines, fed the pages the spider yields (saved responses)."""
+"""The extract, de-duplicate and store pipelines, fed the pages the spider yields (saved responses)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from ccme_crawler.items import ArticleRecord, ListingEntry, PageFailure
-from ccme_crawler.pipelines import DeduplicateArticlePipeline, ExtractArticlePipeline
+from ccme_crawler.items import ArticleRecord, CategoryLabel, ListingEntry, PageFailure
+from ccme_crawler.pipelines import (
+    DeduplicateArticlePipeline,
+    ExtractArticlePipeline,
+    StoreArticlePipeline,
+)
+from ccme_crawler.run import Run
+from tests.helpers import rows
 from tests.records.helpers import EMPTY_POST, PNG, article_html, crawled_page
+from tests.storage.records import MEDIAS, URL, make_record
 
 
 @pytest.fixture
@@ -81,3 +91,97 @@ def test_deduplicate_counts_the_duplicate(crawler: Crawler) -> None:
     with pytest.raises(DropItem):
         pipeline.process_item(_record(crawler))
     assert _stat(crawler, "ccme/duplicates") == 1
+
+
+@pytest.fixture
+def store_crawler(tmp_path: Path) -> Iterator[Crawler]:
+    """A crawler whose run writes to a real SQLite file (the run ends with the test)."""
+    db = tmp_path / "ccme.sqlite"
+    crawler = get_crawler(settings_dict={"CCME_DB_PATH": str(db), "CCME_LOCK_HELD": True})
+    yield crawler
+    run = Run.existing(crawler)
+    if run is not None:
+        run.storage.close()
+
+
+def _store(crawler: Crawler, item: object) -> object:
+    return StoreArticlePipeline.from_crawler(crawler).process_item(item)
+
+
+def _db(crawler: Crawler) -> Path:
+    return Path(crawler.settings["CCME_DB_PATH"])
+
+
+def test_store_writes_a_new_article(store_crawler: Crawler) -> None:
+    _store(store_crawler, make_record())
+    assert [r["url"] for r in rows(_db(store_crawler), "SELECT url FROM articles")] == [URL]
+
+
+def test_store_counts_a_new_article(store_crawler: Crawler) -> None:
+    _store(store_crawler, make_record())
+    assert _stat(store_crawler, "ccme/articles/new") == 1
+
+
+def test_store_counts_an_unchanged_article(store_crawler: Crawler) -> None:
+    pipeline = StoreArticlePipeline.from_crawler(store_crawler)
+    pipeline.process_item(make_record())
+    pipeline.process_item(make_record())
+    assert _stat(store_crawler, "ccme/articles/unchanged") == 1
+
+
+def test_store_passes_the_item_on(store_crawler: Crawler) -> None:
+    record = make_record()
+    assert _store(store_crawler, record) is record
+
+
+def test_store_records_a_failure_with_its_run(store_crawler: Crawler) -> None:
+    failure = PageFailure(URL, "http_500", "HTTP 500", 500, "article", "2026-01-01T00:00:00+00:00")
+    _store(store_crawler, failure)
+    run = Run.of(store_crawler)
+    assert [r["run_id"] for r in rows(_db(store_crawler), "SELECT run_id FROM page_failures")] == [
+        run.run_id
+    ]
+
+
+def test_store_records_a_listing_entry(store_crawler: Crawler) -> None:
+    entry = ListingEntry(
+        URL, MEDIAS, "https://www.ccme.org.ma" + MEDIAS, 0, "2026-01-01T00:00:00+00:00"
+    )
+    _store(store_crawler, entry)
+    assert len(rows(_db(store_crawler), "SELECT * FROM listing_entries")) == 1
+
+
+def test_store_records_a_category_label(store_crawler: Crawler) -> None:
+    _store(store_crawler, CategoryLabel(MEDIAS, "Médias et migration"))
+    labels = rows(_db(store_crawler), "SELECT label FROM categories WHERE path = ?", (MEDIAS,))
+    assert [r["label"] for r in labels] == ["Médias et migration"]
+
+
+def _refuse_writes(crawler: Crawler) -> None:
+    # A read-only connection: SQLite refuses the write as it would on a full disk.
+    Run.of(crawler).storage.conn.execute("PRAGMA query_only = ON")
+
+
+def test_store_drops_an_item_it_cannot_write_with_a_reason(store_crawler: Crawler) -> None:
+    pipeline = StoreArticlePipeline.from_crawler(store_crawler)
+    _refuse_writes(store_crawler)
+    with pytest.raises(DropItem, match="the database cannot be written"):
+        pipeline.process_item(make_record())
+
+
+def test_store_notes_the_storage_error_in_the_stats(store_crawler: Crawler) -> None:
+    pipeline = StoreArticlePipeline.from_crawler(store_crawler)
+    _refuse_writes(store_crawler)
+    with pytest.raises(DropItem):
+        pipeline.process_item(make_record())
+    assert "readonly" in str(_stat(store_crawler, "ccme/storage_error"))
+
+
+def test_store_drops_every_item_after_a_storage_error(store_crawler: Crawler) -> None:
+    pipeline = StoreArticlePipeline.from_crawler(store_crawler)
+    _refuse_writes(store_crawler)
+    with pytest.raises(DropItem):
+        pipeline.process_item(make_record())
+    Run.of(store_crawler).storage.conn.execute("PRAGMA query_only = OFF")
+    with pytest.raises(DropItem, match="not stored"):
+        pipeline.process_item(make_record())

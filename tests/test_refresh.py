@@ -15,7 +15,7 @@ import pytest
 from ccme_crawler.locking import RunLock
 from ccme_mirror import MirrorArticle, MirrorServer, MirrorSite, sample_site
 from ccme_mirror.faults import delay
-from tests.conftest import ARCHIVE_PATHS, FAST_SETTINGS, ROOT, crawl, rows, start_crawl
+from tests.helpers import ARCHIVE_PATHS, FAST_SETTINGS, ROOT, crawl, rows, start_crawl
 
 pytestmark = pytest.mark.integration
 

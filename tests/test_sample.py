@@ -18,7 +18,7 @@ from ccme_crawler.sample.server import not_modified
 from ccme_crawler.urls import SITE_ORIGIN
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.sample import SEED_PATH
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 MEDIAS = "/category/archives-du-ccme/medias-et-migration/"
 

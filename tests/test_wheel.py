@@ -16,7 +16,7 @@ import pytest
 from ccme_crawler import __version__
 from ccme_crawler.sample import SITE_DIR
 from ccme_mirror import sample_site
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow
 

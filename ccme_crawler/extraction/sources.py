@@ -130,9 +130,10 @@ def _key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _outlet_data() -> dict[str, Any]:
-    return json.loads(
+    data: dict[str, Any] = json.loads(
         resources.files(__package__).joinpath("data/outlets.json").read_text(encoding="utf-8")
     )
+    return data
 
 
 @lru_cache(maxsize=1)

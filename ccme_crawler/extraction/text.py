@@ -80,7 +80,7 @@ def decode_html(data: str | bytes, encoding: str | None = None) -> tuple[str, li
         text = data
     else:
         if data.startswith(codecs.BOM_UTF8):
-            chosen: str | None = "utf-8"
+            chosen: str = "utf-8"
             data = data[len(codecs.BOM_UTF8) :]
         else:
             chosen = _lookup(encoding) or sniff_meta_charset(data) or "utf-8"

@@ -37,7 +37,6 @@ from ccme_crawler.discovery import (
     sitemap_body,
     sitemap_role,
 )
-from ccme_crawler.extensions import CrawlState, crawl_state
 from ccme_crawler.extraction import extract_article
 from ccme_crawler.items import (
     CategoryLabel,
@@ -54,8 +53,20 @@ from ccme_crawler.items import (
     SitemapVerdict,
     WalkPlan,
 )
-from ccme_crawler.middlewares import SITE_DOWN, FetchFailed, close_spider
+from ccme_crawler.middlewares import FetchFailed
 from ccme_crawler.records import listing_entries, listing_from_response, page_from_response
+from ccme_crawler.run import SITE_DOWN, Run, SpiderView, close_spider
+from ccme_crawler.spiders.rules import (
+    ListingFacts,
+    WalkLimits,
+    WalkProgress,
+    after_listing_page,
+    article_verdict,
+    listing_failure_ends_walk,
+    next_listing_pages,
+    walk_is_complete,
+    walk_mode,
+)
 from ccme_crawler.urls import (
     LANGUAGES,
     canonical_article_url,
@@ -70,14 +81,11 @@ from ccme_crawler.urls import (
     to_crawl_url,
 )
 
-# Consecutive listing pages that bring nothing not already seen in this run before a walk is
-# taken to be endless pagination.
-_ENDLESS_PAGES = 3
-
 
 def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
     """A short reason, the HTTP status if any, and a detail line for a failed request."""
     exc = failure.value
+    assert exc is not None  # an errback's Failure always holds the exception
     if isinstance(exc, HttpError):
         status = exc.response.status
         detail = f"HTTP {status}"
@@ -163,6 +171,41 @@ def user_listings(categories: Iterable[str], listings: Iterable[str]) -> list[st
 
 class ArchiveSpider(scrapy.Spider):
     name = "archive"
+    # Set in from_crawler, from the spider's arguments or the settings.
+    user_listings: list[str]
+    scope: str
+    origin: str
+    mode: str
+    since: str | None
+    recheck: bool
+    recheck_since: str | None
+    pagination: str
+    lookahead: int
+    max_pages: int
+    allowed_domains: list[str]
+    scheduled: set[int]
+    walks: dict[str, _Walk]
+    known: set[int]  # set in start(), from the run
+    rediscover: bool
+    discovery_max_age: float
+    sitemap_backfill: bool
+    archive_labels: list[str]
+    languages: list[str]
+    max_size: int
+    # Discovery: the pass under way (if any), its answers still awaited, and how many passes this
+    # run made (a run rediscovers at most once, when a cached listing is gone).
+    findings: Findings | None
+    discovery_pending: int
+    discovery_reason: str
+    discovery_passes: int
+    probe_pages: dict[str, Response]  # listing path → its page 1, fetched
+    plan: WalkPlan | None
+    listing_source: dict[str, str]  # path → "discovered", "cache", "user-given"
+    gone_failures: list[PageFailure]  # cached listings answering 404, held
+    # Post sitemaps, read once the walks are done ("off", "pending", "started").
+    sitemap_phase: str
+    sitemap_sources: list[str]
+    sitemaps_requested: set[str]
 
     def __init__(
         self,
@@ -212,28 +255,26 @@ class ArchiveSpider(scrapy.Spider):
         # hash() of each canonical URL rather than the URL: these sets hold every article of the
         # archive, and 64-bit hashes take a fifth of the memory (a collision among a few hundred
         # thousand is not a practical concern).
-        spider.scheduled: set[int] = set()
-        spider.walks: dict[str, _Walk] = {}
-        # Discovery: the pass under way (if any), its answers still awaited, and how many
-        # passes this run made (a run rediscovers at most once, when a cached listing is gone).
-        spider.findings: Findings | None = None
+        spider.scheduled = set()
+        spider.walks = {}
+        spider.findings = None
         spider.discovery_pending = 0
         spider.discovery_reason = ""
         spider.discovery_passes = 0
-        spider.probe_pages: dict[str, Response] = {}  # listing path → its page 1, fetched
-        spider.plan: WalkPlan | None = None
-        spider.listing_source: dict[str, str] = {}  # path → "discovered", "cache", "user-given"
-        spider.gone_failures: list[PageFailure] = []  # cached listings answering 404, held
-        # Post sitemaps, read once the walks are done ("off", "pending", "started").
+        spider.probe_pages = {}
+        spider.plan = None
+        spider.listing_source = {}
+        spider.gone_failures = []
         spider.sitemap_phase = "off"
-        spider.sitemap_sources: list[str] = []
-        spider.sitemaps_requested: set[str] = set()
+        spider.sitemap_sources = []
+        spider.sitemaps_requested = set()
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     @property
-    def state(self) -> CrawlState:
-        return crawl_state(self.crawler)
+    def state(self) -> SpiderView:
+        """The run, as far as navigation needs it (stored URLs, earlier failures, walks)."""
+        return Run.of(self.crawler)
 
     # --- start ---
 
@@ -242,13 +283,13 @@ class ArchiveSpider(scrapy.Spider):
             yield request_or_item
 
     def _start_requests(self) -> Iterator[Any]:
-        storage = self.state.storage
-        self.known = {hash(url) for url in storage.iter_article_urls()}
+        state = self.state
+        self.known = state.stored_url_hashes()
         if self.recheck:
-            for row in storage.articles_for_recheck(self.recheck_since):
+            for row in state.articles_for_recheck(self.recheck_since):
                 yield self._recheck_request(row)
         # Articles that failed in an earlier run are fetched again before anything else.
-        for url in storage.unresolved_failures("article"):
+        for url in state.unresolved_failures("article"):
             if url.startswith("https://www.ccme.org.ma/") and hash(url) not in self.scheduled:
                 yield self._article_request(url, None, None)
         if self.user_listings:
@@ -261,7 +302,7 @@ class ArchiveSpider(scrapy.Spider):
             self.plan = plan
             yield from self._start_walks(plan.listings, "user-given")
             return
-        cache = storage.discovery.cache()
+        cache = state.discovery_cache()
         reason = rediscovery_reason(
             cache,
             now=datetime.now(UTC),
@@ -280,21 +321,16 @@ class ArchiveSpider(scrapy.Spider):
         yield from self._start_walks(plan.listings, "cache")
 
     def _start_walks(self, paths: Iterable[str], source: str) -> Iterator[Any]:
-        storage = self.state.storage
+        state = self.state
         # First pages discovery already fetched are read again rather than fetched again.
         probed, self.probe_pages = self.probe_pages, {}
         for path in paths:
             if path in self.walks:
                 continue
-            if self.mode == "full":
-                mode = "full"
-            elif storage.has_complete_full_walk(path):
-                mode = "refresh"
-            else:
-                mode = "complete"
+            mode = walk_mode(self.mode, state.has_complete_full_walk(path))
             self.listing_source[path] = source
             walk = self.walks[path] = _Walk(path, mode)
-            self.state.walk_started(path, mode)
+            state.walk_started(path, mode)
             if path in probed:
                 walk.pending.add(1)
                 yield from self.parse_listing(probed[path], path, 1)
@@ -457,7 +493,7 @@ class ArchiveSpider(scrapy.Spider):
     def spider_idle(self) -> None:
         """Everything else answered: read the post sitemaps, for the posts no walk reached and
         the stored posts whose ``lastmod`` moved."""
-        if self.sitemap_phase != "pending" or getattr(self.crawler, "_ccme_close_reason", None):
+        if self.sitemap_phase != "pending" or Run.of(self.crawler).close_reason:
             return
         self.sitemap_phase = "started"
         requests = [r for path in self.sitemap_sources if (r := self._sitemap_request(path))]
@@ -513,17 +549,17 @@ class ArchiveSpider(scrapy.Spider):
 
     def _sitemap_requests(self, listed: list[SitemapEntry]) -> Iterator[scrapy.Request]:
         assert self.plan is not None
-        discovery = self.state.storage.discovery
+        state = self.state
         stored = [
             e for e in listed if hash(e.url) in self.known and hash(e.url) not in self.scheduled
         ]
-        for row in discovery.stale_articles(stored) if stored else ():
+        for row in state.stale_articles(stored) if stored else ():
             self.crawler.stats.inc_value("ccme/sitemap/lastmod_moved")
             yield self._recheck_request(row)
         unstored = [
             e for e in listed if hash(e.url) not in self.known and hash(e.url) not in self.scheduled
         ]
-        verdicts = discovery.verdicts([e.url for e in unstored]) if unstored else {}
+        verdicts = state.sitemap_verdicts([e.url for e in unstored]) if unstored else {}
         for entry in unstored:
             verdict = verdicts.get(entry.url)
             if verdict is not None and not verdict[0]:
@@ -574,7 +610,6 @@ class ArchiveSpider(scrapy.Spider):
             callback=self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"category": walk.category, "page": page},
-            meta={"ccme_kind": "listing"},
             # Listing pages change between runs; never let the dupefilter drop a page 1.
             dont_filter=True,
         )
@@ -607,64 +642,82 @@ class ArchiveSpider(scrapy.Spider):
         for entry in links.entries:
             yield entry
             url = entry.url
-            if hash(url) in self.scheduled:
-                continue
-            unseen_here += 1
-            published_at = listing.items[entry.position].published_at
-            if self.since and published_at and published_at[:10] < self.since:
+            verdict = article_verdict(
+                scheduled=hash(url) in self.scheduled,
+                published_at=listing.items[entry.position].published_at,
+                since=self.since,
+                stored=hash(url) in self.known,
+                walk_mode=walk.mode,
+            )
+            if verdict != "scheduled":
+                unseen_here += 1
+            if verdict == "older":
                 older_than_since = True
-                continue
-            if hash(url) in self.known and walk.mode != "full":
+            if verdict != "fetch":
                 continue
             new_here += 1
             yield self._article_request(url, category, response.url)
 
-        walk.stale_pages = 0 if new_here else walk.stale_pages + 1
-        walk.repeat_pages = 0 if unseen_here else walk.repeat_pages + 1
-        if not listing.items or listing.next_url is None:
-            walk.reached_end = True
-        stop_reason = None
-        if walk.mode == "refresh" and walk.stale_pages >= self.lookahead:
-            stop_reason = "nothing new"
-        elif older_than_since:
-            stop_reason = f"older than {self.since}"
-        elif walk.repeat_pages >= _ENDLESS_PAGES:
-            stop_reason = "listing pages repeat (endless pagination?)"
-            self.crawler.stats.inc_value("ccme/endless_pagination")
-        elif page >= self.max_pages:
-            stop_reason = f"page cap {self.max_pages}"
-            self.crawler.stats.inc_value("ccme/page_cap")
-        if stop_reason and not walk.reached_end:
-            self.logger.info("Stopping walk of %s at page %s: %s", category, page, stop_reason)
-            walk.stopped = True
-        if not walk.stopped and not walk.reached_end:
+        facts = ListingFacts(
+            page=page,
+            has_items=bool(listing.items),
+            has_next=listing.next_url is not None,
+            new_articles=new_here,
+            unseen_articles=unseen_here,
+            older_than_since=older_than_since,
+        )
+        decision = after_listing_page(self._progress(walk), facts, self._limits())
+        walk.stale_pages = decision.stale_pages
+        walk.repeat_pages = decision.repeat_pages
+        walk.reached_end = decision.reached_end
+        if decision.stop_stat:
+            self.crawler.stats.inc_value(decision.stop_stat)
+        if decision.stop_reason and not decision.reached_end:
+            self.logger.info(
+                "Stopping walk of %s at page %s: %s", category, page, decision.stop_reason
+            )
+        walk.stopped = decision.stopped
+        if decision.fetch_next:
             yield from self._next_listing_requests(walk, page, listing.last_page)
-        # A refresh that found nothing new, or a walk that reached --since, has done its job;
-        # any other early stop leaves the walk incomplete so that the next run walks it again.
-        done = older_than_since or (walk.mode == "refresh" and stop_reason is not None)
-        walk.done_walking = walk.done_walking or done or walk.reached_end
+        walk.done_walking = decision.done_walking
         self._maybe_complete(walk)
+
+    @staticmethod
+    def _progress(walk: _Walk) -> WalkProgress:
+        return WalkProgress(
+            mode=walk.mode,
+            stale_pages=walk.stale_pages,
+            repeat_pages=walk.repeat_pages,
+            reached_end=walk.reached_end,
+            stopped=walk.stopped,
+            done_walking=walk.done_walking,
+        )
+
+    def _limits(self) -> WalkLimits:
+        return WalkLimits(lookahead=self.lookahead, since=self.since, max_pages=self.max_pages)
 
     def _next_listing_requests(
         self, walk: _Walk, page: int, last_page: int | None
     ) -> Iterator[scrapy.Request]:
         parallel = self.pagination == "parallel" and walk.mode != "refresh" and not self.since
-        if not parallel:
-            yield self._listing_request(walk, page + 1)
-        elif page == 1 and last_page and last_page > 1:
-            # Every page at once, numbered from the pagination's last page link.
-            walk.scheduled_up_to = min(last_page, self.max_pages)
-            for number in range(2, walk.scheduled_up_to + 1):
-                yield self._listing_request(walk, number)
-        elif page >= walk.scheduled_up_to:
-            # The archive grew past the last page announced on page 1.
-            walk.scheduled_up_to = page + 1
-            yield self._listing_request(walk, page + 1)
+        numbers, walk.scheduled_up_to = next_listing_pages(
+            parallel=parallel,
+            page=page,
+            last_page=last_page,
+            scheduled_up_to=walk.scheduled_up_to,
+            max_pages=self.max_pages,
+        )
+        for number in numbers:
+            yield self._listing_request(walk, number)
 
     def _maybe_complete(self, walk: _Walk) -> None:
-        # Complete only once every listing page is read and every article it found is answered:
-        # a run killed before that walks the category again (see CrawlState.commit_walks).
-        if walk.completed or walk.pending or walk.articles_pending or not walk.done_walking:
+        # See Run.commit_walks: the walk is recorded at the end of the run only.
+        if not walk_is_complete(
+            completed=walk.completed,
+            pages_pending=len(walk.pending),
+            articles_pending=walk.articles_pending,
+            done_walking=walk.done_walking,
+        ):
             return
         walk.completed = True
         self.state.walk_completed(walk.category, walk.pages_done, walk.reached_end)
@@ -675,15 +728,15 @@ class ArchiveSpider(scrapy.Spider):
             walk.articles_pending -= 1
             self._maybe_complete(walk)
 
-    def listing_failed(self, failure: Failure) -> Iterator[PageFailure]:
+    def listing_failed(self, failure: Failure) -> Iterator[Any]:
+        # Scrapy sets .request on the Failure it hands to an errback; Twisted's type lacks it.
         request = failure.request  # type: ignore[attr-defined]
         category = request.cb_kwargs["category"]
         page = request.cb_kwargs["page"]
         walk = self.walks[category]
         walk.pending.discard(page)
         reason, status, detail = failure_reason(failure)
-        if status == 404 and page > 1:
-            # WordPress answers 404 past the last page: the walk is over.
+        if listing_failure_ends_walk(status, page):
             walk.reached_end = walk.done_walking = True
             self._maybe_complete(walk)
             return
@@ -738,7 +791,6 @@ class ArchiveSpider(scrapy.Spider):
             callback=callback or self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"url": url, "category": category, "listing_url": listing_url},
-            meta={"ccme_kind": "article"},
             # Articles before further listing pages: the queue of discovered articles stays
             # short, so memory does not grow with the size of the archive.
             priority=10,
@@ -761,7 +813,7 @@ class ArchiveSpider(scrapy.Spider):
             errback=self.article_failed,
             headers=headers,
             cb_kwargs={"url": url, "category": None, "listing_url": None},
-            meta={"ccme_kind": "article", "handle_httpstatus_list": [304], "ccme_recheck": True},
+            meta={"handle_httpstatus_list": [304]},
             dont_filter=True,
         )
 
@@ -776,6 +828,7 @@ class ArchiveSpider(scrapy.Spider):
         yield page_from_response(response, url, category, listing_url)
 
     def article_failed(self, failure: Failure) -> Iterator[PageFailure]:
+        # Scrapy sets .request on the Failure it hands to an errback; Twisted's type lacks it.
         request = failure.request  # type: ignore[attr-defined]
         self._article_answered(request.cb_kwargs["category"])
         reason, status, detail = failure_reason(failure)

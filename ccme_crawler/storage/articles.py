@@ -79,10 +79,6 @@ class ArticleStore(Connection):
         for (url,) in self.conn.execute("SELECT url FROM articles"):
             yield url
 
-    def get_article(self, url: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT * FROM articles WHERE url = ?", [url]))
-        return rows[0] if rows else None
-
     def upsert_article(
         self, record: ArticleRecord, run_id: int | None, *, correct: bool = False
     ) -> UpsertResult:

@@ -124,10 +124,12 @@ class _CapturingProtocol(_LenientHTTP11ClientProtocol):
         def _write_headers(transport: Any, te_or_cl: bytes | None) -> None:
             recorder = _Recorder()
             write_headers(recorder, te_or_cl)
+            # Kept on Twisted's request (which has no slot for it) for the parser of its answer.
             request._ccme_sent_head = b"".join(recorder.data)  # type: ignore[attr-defined]
             request._ccme_sent_at = datetime.now(UTC)  # type: ignore[attr-defined]
             transport.writeSequence(recorder.data)
 
+        # Wraps Twisted's private header writer to record the bytes sent (no public hook).
         request._writeHeaders = _write_headers  # type: ignore[method-assign]
         d = super().request(request)
         if self._parser is not None:
@@ -148,7 +150,7 @@ class _Recorder:
 
 class _CapturingFactory(_LenientHTTP11ClientFactory):
     def buildProtocol(self, addr: IAddress | None) -> HTTP11ClientProtocol:
-        return _CapturingProtocol(self._quiescentCallback)  # type: ignore[no-untyped-call]
+        return _CapturingProtocol(self._quiescentCallback)
 
 
 class _CapturingAgent(_ScrapyAgent):

@@ -16,6 +16,7 @@ from pathlib import Path
 from cdxj_indexer.main import write_cdx_index
 
 from ccme_crawler import __version__
+from ccme_crawler.fsutil import atomic_replace, temp_path_beside
 from ccme_crawler.warc.naming import sorted_warcs
 
 INDEX_NAME = "index.cdxj"
@@ -29,16 +30,11 @@ def write_cdxj(directory: Path, output: Path | None = None) -> Path:
     directory = Path(directory)
     output = Path(output) if output else directory / INDEX_NAME
     warcs = [str(path) for path in sorted_warcs(directory)]
-    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=output.parent)
-    os.close(fd)
-    try:
+    with atomic_replace(output) as tmp:
+        tmp.touch(mode=_umask_mode())  # an empty index when there is no WARC yet
         if warcs:
-            write_cdx_index(tmp, warcs, {"sort": True, "post_append": True})
+            write_cdx_index(str(tmp), warcs, {"sort": True, "post_append": True})
         os.chmod(tmp, _umask_mode())
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return output
 
 
@@ -61,30 +57,24 @@ def update_cdxj(directory: Path) -> Path:
     missing = [str(p) for p in sorted_warcs(directory) if p.name not in indexed]
     if not missing:
         return output
-    fd, added = tempfile.mkstemp(prefix=".added-", suffix=".cdxj", dir=directory)
-    os.close(fd)
-    fd, merged = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=directory)
-    os.close(fd)
+    added = temp_path_beside(output)
     try:
-        write_cdx_index(added, missing, {"sort": True, "post_append": True})
-        with (
-            output.open(encoding="utf-8") as old,
-            open(added, encoding="utf-8") as new,
-            open(merged, "w", encoding="utf-8") as out,
-        ):
-            out.writelines(heapq.merge(old, new))
-        os.chmod(merged, _umask_mode())
-        os.replace(merged, output)
-    except BaseException:
-        Path(merged).unlink(missing_ok=True)
-        raise
+        with atomic_replace(output) as merged:
+            write_cdx_index(str(added), missing, {"sort": True, "post_append": True})
+            with (
+                output.open(encoding="utf-8") as old,
+                added.open(encoding="utf-8") as new,
+                merged.open("x", encoding="utf-8") as out,
+            ):
+                out.writelines(heapq.merge(old, new))
+            os.chmod(merged, _umask_mode())
     finally:
-        Path(added).unlink(missing_ok=True)
+        added.unlink(missing_ok=True)
     return output
 
 
 def _umask_mode() -> int:
-    """The mode a plain open() would give a new file (mkstemp makes them private)."""
+    """The mode a plain open() gives a new file, whatever cdxj-indexer creates it with."""
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
@@ -172,10 +162,8 @@ def package_wacz(
         }
 
         output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".wacz-", suffix=".tmp", dir=output.parent)
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+        with atomic_replace(output) as tmp:
+            with zipfile.ZipFile(tmp, "x", compression=zipfile.ZIP_STORED) as zf:
                 for arcname, path in entries:
                     compression = zipfile.ZIP_STORED
                     if arcname.endswith((".cdxj", ".jsonl")):
@@ -188,10 +176,6 @@ def package_wacz(
                     zipfile.ZIP_DEFLATED,
                 )
             os.chmod(tmp, _umask_mode())
-            os.replace(tmp, output)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     return output
 
 

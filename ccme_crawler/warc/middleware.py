@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.http.headers import Headers
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +27,6 @@ logger = logging.getLogger(__name__)
 FETCHED_AT_META_KEY = "ccme_fetched_at"
 #: request.meta / response.meta key holding the WarcPointer of the response (or revisit) record.
 META_KEY = "ccme_warc"
-#: Priority in DOWNLOADER_MIDDLEWARES: above HttpCompressionMiddleware (590) and
-#: RedirectMiddleware (600), so process_response sees the response as downloaded.
-PRIORITY = 950
 
 # Settings whose values describe how the capture was made; written into each warcinfo record.
 _WARCINFO_SETTINGS = (
@@ -120,9 +118,9 @@ class WarcCaptureMiddleware:
             self.crawler.stats.set_value("ccme/warc/files", len(self.writer.files_written))
 
 
-def _header_pairs(headers: object) -> list[tuple[str, str]]:
+def _header_pairs(headers: Headers) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
-    for name, values in headers.items():  # type: ignore[attr-defined]
+    for name, values in headers.items():
         for value in values:
             pairs.append((name.decode("latin-1"), value.decode("latin-1")))
     return pairs

@@ -60,8 +60,8 @@ def _scrapy_view(
     encoding = headers.get("content-encoding")
     if encoding and method != "HEAD":
         to_decode, to_keep = HttpCompressionMiddleware._split_encodings([encoding.encode()])
-        for name in to_decode:
-            body = HttpCompressionMiddleware._decode(body, name, 0)
+        for coding in to_decode:
+            body = HttpCompressionMiddleware._decode(body, coding, 0)
         if to_keep:
             headers["content-encoding"] = b",".join(to_keep).decode()
         else:
@@ -72,9 +72,12 @@ def _scrapy_view(
 def _message_body(record: ArcWarcRecord) -> bytes:
     """The record's HTTP body with any chunked transfer coding removed (content coding kept)."""
     assert record.http_headers is not None
+    body: bytes  # warcio is untyped
     if (record.http_headers.get_header("transfer-encoding") or "").lower() == "chunked":
-        return ChunkedDataReader(record.raw_stream).read()
-    return record.raw_stream.read()
+        body = ChunkedDataReader(record.raw_stream).read()
+    else:
+        body = record.raw_stream.read()
+    return body
 
 
 def _iso(warc_date: str) -> str:

@@ -143,11 +143,11 @@ def salvage_record_id(path: Path, offset: int) -> str | None:
     return match.group(1).decode("utf-8", "replace") if match else None
 
 
-def _next_magic(fh: object, start: int, size: int) -> int:
+def _next_magic(fh: BinaryIO, start: int, size: int) -> int:
     pos = start
     while pos < size:
-        fh.seek(pos)  # type: ignore[attr-defined]
-        data = fh.read(_CHUNK + 2)  # type: ignore[attr-defined]
+        fh.seek(pos)
+        data = fh.read(_CHUNK + 2)
         found = data.find(_GZIP_MAGIC)
         if found >= 0:
             return pos + found

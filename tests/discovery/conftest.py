@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REFERENCE_SITE
+from tests.helpers import REFERENCE_SITE
 
 DISCOVERY_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "discovery"
 CATEGORY_FR_URL = "https://www.ccme.org.ma/category/archives-du-ccme/medias-et-migration/"

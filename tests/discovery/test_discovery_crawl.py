@@ -14,7 +14,7 @@ import pytest
 
 from ccme_mirror import MirrorServer, MirrorSite, sample_site
 from ccme_mirror.faults import respond
-from tests.conftest import ARCHIVE_PATHS, FAST_SETTINGS, crawl, rows, run_cli
+from tests.helpers import ARCHIVE_PATHS, FAST_SETTINGS, crawl, rows, run_cli
 
 pytestmark = pytest.mark.integration
 

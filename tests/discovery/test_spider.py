@@ -25,7 +25,7 @@ from ccme_crawler.items import (
     SitemapVerdict,
 )
 from ccme_crawler.spiders.archive import ArchiveSpider
-from tests.conftest import REFERENCE_SITE
+from tests.helpers import REFERENCE_SITE
 from tests.discovery.conftest import fixture_bytes
 
 ORIGIN = "http://127.0.0.1:8000"

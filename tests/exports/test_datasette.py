@@ -17,7 +17,7 @@ from datasette.app import Datasette
 
 from ccme_crawler.exports import export_articles
 from ccme_crawler.metadata import write_datasette_metadata
-from tests.exports.conftest import ORIGIN, SCRIPT_TITLE
+from tests.exports.helpers import ORIGIN, SCRIPT_TITLE
 
 
 def get(ds: Datasette, path: str) -> Any:

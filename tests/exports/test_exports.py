@@ -21,8 +21,8 @@ from ccme_crawler.exports import (
     export_articles,
     verify_export,
 )
-from tests.conftest import run_cli
-from tests.exports.conftest import ACTIVITES, ORIGIN, SCRIPT_TITLE, SPECS
+from tests.exports.helpers import ACTIVITES, ORIGIN, SCRIPT_TITLE, SPECS
+from tests.helpers import run_cli
 
 FORMATS = ["csv", "jsonl", "parquet", "sqlite"]
 

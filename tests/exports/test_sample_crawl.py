@@ -9,7 +9,7 @@ import pytest
 
 from ccme_crawler.exports import verify_export
 from ccme_mirror import MirrorServer
-from tests.conftest import crawl, rows, run_cli
+from tests.helpers import crawl, rows, run_cli
 
 SEED_URL = (
     "https://www.ccme.org.ma/le-maroc-et-la-belgique-signent-plusieurs-accords-et-conventions-"

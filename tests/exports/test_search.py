@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccme_crawler.storage import Storage
-from tests.conftest import run_cli
-from tests.exports.conftest import ORIGIN
+from tests.exports.helpers import ORIGIN
+from tests.helpers import run_cli
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from ccme_crawler.exports import ArticleFilters, export_articles
 from ccme_crawler.storage import Storage
-from tests.exports.conftest import Spec, make_record
+from tests.exports.helpers import Spec, make_record
 
 ROWS = 10_000
 BODY = (

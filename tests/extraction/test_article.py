@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ccme_crawler.extraction import extract_article
 from ccme_crawler.items import ExtractedArticle
 
-from .conftest import golden_page
+from .helpers import golden_page
 
 SEED_URL = (
     "https://www.ccme.org.ma/"

@@ -18,7 +18,7 @@ import pytest
 
 from ccme_crawler.extraction import fallback_problem
 
-from .conftest import PAGES
+from .helpers import PAGES
 
 K2_PAGE = PAGES / "060-k2-fr.html"
 K2_URL = (

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ccme_mirror import MirrorServer, MirrorSite
-from tests.conftest import ARCHIVE_PATHS, rows
+from tests.helpers import ARCHIVE_PATHS, rows
 
 # Faults are served fast: short timeouts, one retry (FAST_SETTINGS), and the circuit breaker out
 # of the way unless a test is about it.

@@ -19,8 +19,8 @@ import pytest
 from ccme_crawler.warc.reader import iter_captured_pages
 from ccme_mirror import MirrorServer, render, sample_site
 from ccme_mirror.faults import respond, respond_bytes
-from tests.conftest import crawl, rows
 from tests.faults.helpers import default_articles, failures, stored_urls, victim
+from tests.helpers import crawl, rows
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ccme_mirror import MirrorServer
-from tests.conftest import REFERENCE_SITE, crawl, rows, run_cli
+from tests.helpers import REFERENCE_SITE, crawl, rows, run_cli
 
 pytestmark = pytest.mark.integration
 

@@ -17,8 +17,8 @@ import pytest
 from ccme_crawler.exports import verify_export
 from ccme_crawler.fsutil import temp_path_beside
 from ccme_mirror import MirrorServer
-from tests.conftest import crawl, run_cli
 from tests.faults.helpers import integrity
+from tests.helpers import crawl, run_cli
 
 pytestmark = pytest.mark.integration
 

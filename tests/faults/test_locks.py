@@ -13,8 +13,8 @@ import pytest
 from ccme_crawler.storage import Storage
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.faults import delay
-from tests.conftest import FAST_SETTINGS, rows, run_cli, start_crawl
 from tests.faults.helpers import wait_for_articles
+from tests.helpers import FAST_SETTINGS, rows, run_cli, start_crawl
 
 pytestmark = pytest.mark.integration
 

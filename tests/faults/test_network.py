@@ -29,7 +29,6 @@ from ccme_mirror.faults import (
     times,
     truncated,
 )
-from tests.conftest import ARCHIVE_PATHS, FAST_SETTINGS, crawl, rows, run_cli
 from tests.faults.helpers import (
     NO_BREAKER,
     default_articles,
@@ -38,6 +37,7 @@ from tests.faults.helpers import (
     stored_urls,
     victim,
 )
+from tests.helpers import ARCHIVE_PATHS, FAST_SETTINGS, crawl, rows, run_cli
 
 pytestmark = pytest.mark.integration
 

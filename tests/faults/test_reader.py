@@ -17,8 +17,8 @@ import pytest
 from ccme_crawler.storage import Storage
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.faults import delay
-from tests.conftest import start_crawl
 from tests.faults.helpers import default_articles, integrity, stored_urls
+from tests.helpers import start_crawl
 
 pytestmark = pytest.mark.integration
 

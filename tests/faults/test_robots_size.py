@@ -15,8 +15,8 @@ import pytest
 
 from ccme_crawler.middlewares import ROBOTS_TXT_MAX_BYTES
 from ccme_mirror import MirrorServer, sample_site
-from tests.conftest import FAST_SETTINGS, ROOT
 from tests.faults.helpers import failures, stored_urls, victim
+from tests.helpers import FAST_SETTINGS, ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -17,8 +17,8 @@ import pytest
 
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.faults import delay, slow_drip
-from tests.conftest import crawl, rows, start_crawl
 from tests.faults.helpers import default_articles, integrity, stored_urls
+from tests.helpers import crawl, rows, start_crawl
 
 pytestmark = pytest.mark.integration
 

@@ -17,8 +17,8 @@ import pytest
 
 from ccme_crawler.storage import Storage
 from ccme_mirror import MirrorServer
-from tests.conftest import crawl, rows, run_cli
 from tests.faults.helpers import default_articles, integrity, stored_urls
+from tests.helpers import crawl, rows, run_cli
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ import pytest
 import sqlite_utils
 
 from ccme_crawler.storage import MIGRATIONS, Storage
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 pytestmark = pytest.mark.integration
 

@@ -16,8 +16,8 @@ import pytest
 
 from ccme_mirror import MirrorServer, generate_site, render
 from ccme_mirror.faults import reset_connection, respond, times
-from tests.conftest import crawl, rows
 from tests.faults.helpers import default_articles, failures, integrity, stored_urls, victim
+from tests.helpers import crawl, rows
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from ccme_mirror.render import (
     render_listing,
 )
 from ccme_mirror.sample import SEED_PATH
-from tests.conftest import ARCHIVE_PATHS
+from tests.helpers import ARCHIVE_PATHS
 
 _FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "reference"
 REFERENCE = (

@@ -14,7 +14,7 @@ from ccme_crawler.items import RawPage
 from ccme_crawler.records import page_from_response
 from ccme_crawler.spiders.archive import ArchiveSpider
 from ccme_crawler.warc import CapturedPage, WarcWriter, iter_captured_pages
-from tests.conftest import REFERENCE_SITE, ROOT
+from tests.helpers import REFERENCE_SITE, ROOT
 
 GOLDEN_PAGES = ROOT / "tests" / "golden" / "pages"
 ARTICLE_URL = (

@@ -12,8 +12,8 @@ import pytest
 
 from ccme_mirror import MirrorServer, sample_site
 from ccme_mirror.faults import respond_bytes
-from tests.conftest import crawl, rows
 from tests.faults.helpers import default_articles, failures, stored_urls, victim
+from tests.helpers import crawl, rows
 
 from .helpers import PNG
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 from .helpers import ARTICLE_URL, EMPTY_POST, PNG
 

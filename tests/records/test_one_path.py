@@ -14,7 +14,7 @@ from ccme_crawler.items import ArticleRecord, PageFailure
 from ccme_crawler.pipelines import ExtractArticlePipeline
 from ccme_crawler.records import page_from_capture, record_from_file, record_from_page
 from ccme_crawler.warc import CapturedPage, WarcWriter, iter_captured_pages
-from tests.conftest import REFERENCE_SITE
+from tests.helpers import REFERENCE_SITE
 
 from .helpers import EMPTY_POST, GOLDEN_PAGES, PNG, SOFT_404, response, spider
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ccme_crawler.items import WarcPointer
 from ccme_crawler.records import page_from_capture, page_from_file, page_from_response
-from tests.conftest import REFERENCE_SITE
+from tests.helpers import REFERENCE_SITE
 
 from .helpers import (
     ARTICLE_URL,

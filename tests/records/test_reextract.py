@@ -15,7 +15,7 @@ import pytest
 
 from ccme_crawler.reextract import ReextractSummary, reextract
 from ccme_crawler.warc import WarcWriter
-from tests.conftest import rows
+from tests.helpers import rows
 
 from .helpers import ARTICLE_URL, EMPTY_POST, HTML, article_html
 

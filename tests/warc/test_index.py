@@ -124,7 +124,7 @@ def test_wacz_has_required_files_and_correct_hashes(tmp_path: Path) -> None:
             entry = json.loads(line.split(" ", 2)[2])
             member = warc_bytes[int(entry["offset"]) : int(entry["offset"]) + int(entry["length"])]
             assert member[:2] == b"\x1f\x8b"
-    assert not list(output.parent.glob(".wacz-*"))
+    assert not list(output.parent.glob(".*.tmp"))
 
 
 def test_a_later_run_adds_its_own_lines_to_the_index(tmp_path: Path) -> None:
