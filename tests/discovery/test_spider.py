@@ -25,8 +25,8 @@ from ccme_crawler.items import (
     SitemapVerdict,
 )
 from ccme_crawler.spiders.archive import ArchiveSpider
-from tests.helpers import REFERENCE_SITE
 from tests.discovery.conftest import fixture_bytes
+from tests.helpers import REFERENCE_SITE
 
 ORIGIN = "http://127.0.0.1:8000"
 ARCHIVE = [
