@@ -11,6 +11,7 @@ from ccme_crawler.run import (
     CLOSE_REASONS,
     EXIT_FAILURES,
     EXIT_INTERRUPTED,
+    EXIT_NOTHING_DISCOVERED,
     EXIT_OK,
     EXIT_RATE_LIMITED,
     EXIT_SITE_DOWN,
@@ -52,6 +53,7 @@ def test_every_close_reason_maps_to_its_status() -> None:
         "robots_unavailable": "failed",
         "rate_limited": "failed",
         "storage_error": "failed",
+        "nothing_discovered": "failed",
     }
 
 
@@ -66,6 +68,7 @@ def test_every_close_reason_maps_to_its_status() -> None:
         ("failed", "robots_unavailable", EXIT_SITE_DOWN),
         ("failed", "rate_limited", EXIT_RATE_LIMITED),
         ("failed", "storage_error", EXIT_STORAGE_ERROR),
+        ("failed", "nothing_discovered", EXIT_NOTHING_DISCOVERED),
         ("failed", "closespider_timeout", EXIT_FAILURES),
         ("failed", "finished", EXIT_FAILURES),
     ],

@@ -15,7 +15,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from ccme_crawler.extensions import crawl_state
 from ccme_crawler.items import (
     DiscoveryReport,
     ListingStatus,
@@ -24,6 +23,7 @@ from ccme_crawler.items import (
     SitemapEntries,
     SitemapVerdict,
 )
+from ccme_crawler.run import Run
 from ccme_crawler.spiders.archive import ArchiveSpider
 from tests.discovery.conftest import fixture_bytes
 from tests.helpers import REFERENCE_SITE
@@ -65,7 +65,7 @@ def make_spider(db: Path, **settings: Any) -> ArchiveSpider:
 def spider(tmp_path: Path) -> Iterator[ArchiveSpider]:
     spider = make_spider(tmp_path / "ccme.sqlite")
     yield spider
-    crawl_state(spider.crawler).storage.close()
+    Run.of(spider.crawler).storage.close()
 
 
 def start(spider: ArchiveSpider) -> list[Any]:
@@ -206,7 +206,7 @@ def test_given_listings_are_reported_as_such(tmp_path: Path) -> None:
 def _cached_spider(tmp_path: Path) -> ArchiveSpider:
     """A spider whose database holds what a first run discovered."""
     first = make_spider(tmp_path / "ccme.sqlite")
-    state = crawl_state(first.crawler)
+    state = Run.of(first.crawler)
     state.storage.discovery.record(the(DiscoveryReport, discover(first, SAMPLE)), state.run_id)
     state.storage.close()
     return make_spider(tmp_path / "ccme.sqlite")
