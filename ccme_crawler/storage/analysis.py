@@ -156,6 +156,11 @@ class AnalysisStore(Connection):
                 progress(done)
         return done
 
+    def story_count(self) -> int:
+        return int(
+            self.conn.execute("SELECT count(DISTINCT story_id) FROM article_stories").fetchone()[0]
+        )
+
     def file_story(self, url: str, body: str, language: str | None) -> None:
         try:
             self._write_story(url, body, language)

@@ -271,6 +271,13 @@ def check_archive(path: Path, version: int, tables: Sequence[str]) -> None:
     check_is_ours(path, version, tables)
     if "articles" not in tables:
         raise StorageError(f"{path}: an SQLite database, but not a ccme-crawler one")
+    if version < len(MIGRATIONS):
+        # Reading never migrates: the queries would miss the newer tables.
+        raise StorageError(
+            f"{path}: schema version {version} is older than this ccme-crawler's "
+            f"({len(MIGRATIONS)}); upgrade it with a command that writes, "
+            "e.g. `ccme-crawler stories`"
+        )
 
 
 def check_is_ours(path: Path, version: int, tables: Sequence[str]) -> None:
