@@ -116,12 +116,14 @@ def test_recompute_countries_fills_articles_stored_without(store: Storage) -> No
     assert (done, json.loads(view(store)["autre"]["countries"])) == (5, ["BE"])
 
 
-def test_assign_stories_gives_one_to_articles_stored_without(store: Storage) -> None:
-    store_all(store)
-    store.conn.execute("DELETE FROM article_stories WHERE article_url LIKE '%copie%'")
-    store._story_index = None  # as a new process would: the index comes from the table
-    done = store.assign_stories()
-    rows = view(store)
+def test_assign_stories_gives_one_to_articles_stored_without(tmp_path: Path) -> None:
+    path = tmp_path / "ccme.sqlite"
+    with Storage.open(path) as first:
+        store_all(first)
+        first.conn.execute("DELETE FROM article_stories WHERE article_url LIKE '%copie%'")
+    with Storage.open(path) as later:
+        done = later.assign_stories()
+        rows = view(later)
     assert (done, rows["copie"]["story_id"]) == (1, rows["original"]["story_id"])
 
 
