@@ -169,7 +169,7 @@ def test_migration_adds_the_tables_to_an_older_database(tmp_path: Path) -> None:
     assert {"article_countries", "article_stories"} <= tables
 
 
-def test_older_database_opened_read_only_says_how_to_upgrade(tmp_path: Path) -> None:
+def test_older_archive_opened_for_reading_says_how_to_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(path)
     for migration in MIGRATIONS[:2]:
@@ -178,4 +178,4 @@ def test_older_database_opened_read_only_says_how_to_upgrade(tmp_path: Path) -> 
     conn.commit()
     conn.close()
     with pytest.raises(StorageError, match="ccme-crawler stories"):
-        Storage.open(path, readonly=True)
+        Storage.open_archive(path)
