@@ -13,8 +13,9 @@ import click
 
 from ccme_crawler import __version__
 from ccme_crawler.exports import ArticleFilters, ExportError, ExportUsageError, export_articles
+from ccme_crawler.fsutil import atomic_write_text
 from ccme_crawler.items import PageFailure
-from ccme_crawler.locking import LockHeld, LockPathError
+from ccme_crawler.locking import LockHeld, LockPathError, RunLock
 from ccme_crawler.options import (
     DATABASE,
     DATE,
@@ -25,6 +26,7 @@ from ccme_crawler.options import (
 )
 from ccme_crawler.records import record_from_file
 from ccme_crawler.reextract import reextract as reextract_warcs
+from ccme_crawler.report import country_label, render_report
 from ccme_crawler.runner import (
     EXIT_LOCKED,
     LOCAL_MIRROR_SETTINGS,
@@ -288,16 +290,19 @@ def stats(db_path: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{data['articles']} articles in {db_path}")
+    click.echo(f"{data['articles']} articles, {data['stories']} distinct stories in {db_path}")
     for title, key, label in (
         ("By category", "by_category", "category"),
         ("By language", "by_language", "language"),
-        ("By year", "by_year", "year"),
-        ("By source (top 20)", "by_source", "source"),
+        ("By year (articles, stories)", "by_year", "year"),
+        ("By source, top 20 (articles, stories)", "by_source", "source"),
+        ("Top countries (articles naming them)", "top_countries", "country"),
     ):
         click.echo(f"\n{title}:")
         for row in data[key]:
-            click.echo(f"  {row['articles']:>7}  {row[label]}")
+            stories = f" {row['stories']:>7}" if "stories" in row else ""
+            name = country_label(row[label]) if key == "top_countries" else row[label]
+            click.echo(f"  {row['articles']:>7}{stories}  {name}")
     click.echo("\nLast runs:")
     for run in data["runs"]:
         click.echo(
@@ -307,6 +312,11 @@ def stats(db_path: Path, as_json: bool) -> None:
         )
     if data["unresolved_failures"]:
         click.echo(f"\n{data['unresolved_failures']} pages failed and are not stored yet.")
+    if data["articles_without_story"]:
+        click.echo(
+            f"\n{data['articles_without_story']} articles have no story yet: "
+            "run `ccme-crawler stories` (and `ccme-crawler countries --recompute`)."
+        )
 
 
 @main.command("serve-sample")
@@ -452,6 +462,13 @@ def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
                 help="Only this outlet, canonical or as written (repeatable).",
             ),
             click.option(
+                "--country",
+                "countries",
+                multiple=True,
+                metavar="CODE",
+                help="Only articles naming this country, ISO 3166-1 alpha-2 (repeatable).",
+            ),
+            click.option(
                 "--since",
                 type=DATE,
                 help="Only articles published on or after DATE (YYYY-MM-DD).",
@@ -498,13 +515,19 @@ def export(
     categories: tuple[str, ...],
     languages: tuple[str, ...],
     sources: tuple[str, ...],
+    countries: tuple[str, ...],
     since: str | None,
     until: str | None,
     as_json: bool,
 ) -> None:
     """Export articles as CSV, JSON Lines, Parquet or SQLite, with a manifest.json beside."""
     filters = _parse_filters(
-        categories=categories, languages=languages, sources=sources, since=since, until=until
+        categories=categories,
+        languages=languages,
+        sources=sources,
+        countries=countries,
+        since=since,
+        until=until,
     )
     try:
         result = export_articles(db_path, fmt, output or db_path.parent / "exports" / fmt, filters)
@@ -539,6 +562,7 @@ def search(
     categories: tuple[str, ...],
     languages: tuple[str, ...],
     sources: tuple[str, ...],
+    countries: tuple[str, ...],
     since: str | None,
     until: str | None,
     limit: int,
@@ -551,7 +575,12 @@ def search(
     starts with "-" goes after "--", which ends the options: search --db X -- -maroc.
     """
     filters = _parse_filters(
-        categories=categories, languages=languages, sources=sources, since=since, until=until
+        categories=categories,
+        languages=languages,
+        sources=sources,
+        countries=countries,
+        since=since,
+        until=until,
     )
     color = not as_json and sys.stdout.isatty()
     marks = (click.style("", bold=True, reset=False), "\x1b[0m") if color else ("**", "**")
@@ -585,6 +614,70 @@ def search(
         click.echo(f"   {meta}  {match['url']}")
         if match["snippet"]:
             click.echo("   " + " ".join(match["snippet"].split()))
+
+
+def _analysis_write(db_path: Path, job: Callable[[Storage], Any]) -> Any:
+    """Run a write over the whole archive under the crawl's lock (never beside a crawl)."""
+    try:
+        with RunLock(db_path), Storage.open(db_path, create=False) as storage:
+            return job(storage)
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except LockPathError as exc:
+        raise click.UsageError(str(exc)) from None
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@db_option
+@click.option(
+    "--recompute",
+    is_flag=True,
+    required=True,
+    help="Recompute every article's countries (after a change of the gazetteer).",
+)
+def countries(db_path: Path, recompute: bool) -> None:
+    """Recompute the countries every article names (stored articles get them as they are stored)."""
+    done = _analysis_write(db_path, lambda storage: storage.recompute_countries())
+    click.echo(f"countries recomputed for {done} articles")
+
+
+@main.command()
+@db_option
+@click.option("--rebuild", is_flag=True, help="Redo every story from the bodies, in storage order.")
+def stories(db_path: Path, rebuild: bool) -> None:
+    """Give a story cluster to articles without one (with --rebuild: to every article)."""
+    done, total = _analysis_write(
+        db_path,
+        lambda storage: (storage.assign_stories(rebuild=rebuild), storage.story_count()),
+    )
+    click.echo(f"{done} articles assigned; {total} distinct stories")
+
+
+@main.command()
+@db_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=NEW_FILE,
+    help="HTML file to write (its folder must exist).",
+)
+@click.option("--title", default="CCME archive", show_default=True)
+def report(db_path: Path, output: Path, title: str) -> None:
+    """Write one self-contained HTML file with charts of the archive (the figures of `stats`)."""
+    try:
+        with Storage.open_archive(db_path) as storage:
+            data = storage.stats()
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        atomic_write_text(output, render_report(data, title=title))
+    except OSError as exc:
+        raise click.ClickException(f"{output}: {exc}") from None
+    click.echo(f"{output}: {data['articles']} articles, {data['stories']} stories")
 
 
 if __name__ == "__main__":  # pragma: no cover

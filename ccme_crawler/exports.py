@@ -43,8 +43,17 @@ FORMATS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 # Columns holding JSON lists: lists in JSON Lines and Parquet, JSON text in CSV.
-LIST_COLUMNS = ("breadcrumb", "flags", "categories")
-EXTRA_COLUMNS = ("source_name", "categories")
+LIST_COLUMNS = ("breadcrumb", "flags", "categories", "countries")
+# Lists of codes, ";"-joined in CSV (a spreadsheet filters on "BE" in "BE;FR").
+JOINED_COLUMNS = ("countries",)
+# Columns iter_articles adds to the articles table's, with their types.
+EXTRA_COLUMNS = (
+    ("source_name", "TEXT"),
+    ("categories", "TEXT"),
+    ("countries", "TEXT"),
+    ("story_id", "INTEGER"),
+    ("story_size", "INTEGER"),
+)
 
 # OWASP "CSV injection": a spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -84,6 +93,7 @@ class ArticleFilters:
     categories: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
 
@@ -94,6 +104,7 @@ class ArticleFilters:
         categories: Iterable[str] = (),
         languages: Iterable[str] = (),
         sources: Iterable[str] = (),
+        countries: Iterable[str] = (),
         since: str | None = None,
         until: str | None = None,
     ) -> ArticleFilters:
@@ -110,10 +121,15 @@ class ArticleFilters:
         until = parse_date_option("--until", until)
         if since and until and since > until:
             raise ExportUsageError(f"--since {since} is after --until {until}")
+        codes = [v.strip().upper() for v in countries]
+        for code in codes:
+            if not re.fullmatch("[A-Z]{2}", code):
+                raise ExportUsageError(f"--country {code!r}: expected an ISO 3166-1 alpha-2 code")
         return cls(
             categories=tuple(dict.fromkeys(cats)),
             languages=tuple(dict.fromkeys(v.strip().lower() for v in languages)),
             sources=tuple(dict.fromkeys(v.strip() for v in sources)),
+            countries=tuple(dict.fromkeys(codes)),
             since=since,
             until=until,
         )
@@ -302,6 +318,8 @@ def write_csv(rows: Iterable[dict[str, Any]], columns: list[str], handle: TextIO
             [
                 ""
                 if (v := row.get(c)) is None
+                else ";".join(_as_list(v) or ())
+                if c in JOINED_COLUMNS
                 else neutralize_formula(v)
                 if isinstance(v, str)
                 else v
@@ -418,7 +436,7 @@ def export_articles(
                 )
                 if progress is not None:
                     rows = _reporting(rows, progress)
-                typed = storage.article_columns() + [(c, "TEXT") for c in EXTRA_COLUMNS]
+                typed = storage.article_columns() + list(EXTRA_COLUMNS)
                 columns = [name for name, _ in typed]
                 if fmt == "parquet":
                     write_parquet(rows, typed, tmp)

@@ -85,6 +85,9 @@ VIEW_COLUMNS: dict[str, str] = {
     "source_date": ARTICLE_COLUMNS["source_date"],
     "author": ARTICLE_COLUMNS["author"],
     "word_count": ARTICLE_COLUMNS["word_count"],
+    "countries": "Countries the article names (ISO 3166-1 alpha-2, JSON list), most mentioned first",
+    "story_id": "Story cluster: articles carrying the same story (a republished dispatch) share it",
+    "story_size": "Number of articles in the story",
     "body": ARTICLE_COLUMNS["body"],
 }
 
@@ -97,11 +100,12 @@ def datasette_metadata() -> dict[str, Any]:
             "articles_view": {
                 "title": "Articles",
                 "description": (
-                    "One row per article with its year and canonical source: search titles "
-                    "and bodies (accents folded), facet by category, language, source, year."
+                    "One row per article with its year, canonical source, countries and story: "
+                    "search titles and bodies (accents folded), facet by category, language, "
+                    "source, year, country."
                 ),
                 "columns": VIEW_COLUMNS,
-                "facets": ["category", "language", "source", "year"],
+                "facets": ["category", "language", "source", "year", {"array": "countries"}],
                 "fts_table": "articles_fts",
                 "fts_pk": "article_rowid",
                 "sort_desc": "published_at",
@@ -124,6 +128,17 @@ def datasette_metadata() -> dict[str, Any]:
                 )
             },
             "article_versions": {"description": "Earlier versions of articles whose text changed."},
+            "article_countries": {
+                "description": (
+                    "Countries each article names: ISO 3166-1 alpha-2 code, mentions in title "
+                    "and body, rank (0 = most mentioned). Morocco is never listed."
+                )
+            },
+            "article_stories": {
+                "description": (
+                    "Story cluster of each article and the MinHash signature that placed it."
+                )
+            },
             "crawl_runs": {"description": "Every crawl: mode, status, times, counts, version."},
             "page_failures": {"description": "Pages that could not be fetched or read, and why."},
         },

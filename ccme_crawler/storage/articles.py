@@ -13,7 +13,7 @@ from typing import Any
 
 from ccme_crawler.clock import utc_now
 from ccme_crawler.items import ArticleRecord, ListingEntry, PageFailure
-from ccme_crawler.storage.connection import Connection
+from ccme_crawler.storage.analysis import AnalysisStore
 
 
 def record_row(record: ArticleRecord) -> dict[str, Any]:
@@ -71,7 +71,7 @@ class UpsertResult:
     version: int
 
 
-class ArticleStore(Connection):
+class ArticleStore(AnalysisStore):
     """Writes and reads of articles and what hangs off them."""
 
     def iter_article_urls(self) -> Iterator[str]:
@@ -137,6 +137,8 @@ class ArticleStore(Connection):
                     "WHERE url = ?",
                     [*values.values(), version, now, run_id, art.url],
                 )
+            if outcome != "unchanged":
+                self.file_article_analysis(art.url, art.title, art.body, art.language)
             if record.category_path:
                 cat_id = self._category_id(record.category_path, art.category, art.language)
                 self.conn.execute(

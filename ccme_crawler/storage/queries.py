@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ccme_crawler.storage.analysis import analysis_stats
 from ccme_crawler.storage.connection import Connection
 
 
@@ -17,6 +18,7 @@ def article_filter(
     categories: Sequence[str] = (),
     languages: Sequence[str] = (),
     sources: Sequence[str] = (),
+    countries: Sequence[str] = (),
     since: str | None = None,
     until: str | None = None,
 ) -> tuple[str, list[Any]]:
@@ -24,7 +26,8 @@ def article_filter(
 
     Each filter takes several values, ORed; different filters are ANDed. A category is
     matched by path or label, as the post's own category or a listing it appeared in; a
-    source by canonical name or as written on the page (case-insensitively); ``since`` and
+    source by canonical name or as written on the page (case-insensitively); a country by its
+    ISO 3166-1 alpha-2 code among those the article names; ``since`` and
     ``until`` are inclusive ``YYYY-MM-DD`` dates on ``published_at``. ``schema`` prefixes the
     tables the subqueries read (``"src."`` for an attached database).
     """
@@ -53,6 +56,12 @@ def article_filter(
             f"OR lower({alias}.source) IN ({marks(lowered)}))"
         )
         params += [*lowered, *lowered]
+    if countries:
+        clauses.append(
+            f"{alias}.url IN (SELECT article_url FROM {schema}article_countries "
+            f"WHERE code IN ({marks(countries)}))"
+        )
+        params += [c.upper() for c in countries]
     if since:
         clauses.append(f"{alias}.published_at >= ?")
         params.append(since)
@@ -112,13 +121,17 @@ class ArchiveQueries(Connection):
                 "GROUP BY 1 ORDER BY 2 DESC"
             ),
             "by_year": rows(
-                "SELECT coalesce(substr(published_at, 1, 4), '?') AS year, count(*) AS articles "
-                "FROM articles GROUP BY 1 ORDER BY 1"
+                """SELECT coalesce(substr(a.published_at, 1, 4), '?') AS year,
+                    count(*) AS articles, count(DISTINCT st.story_id) AS stories
+                FROM articles a LEFT JOIN article_stories st ON st.article_url = a.url
+                GROUP BY 1 ORDER BY 1"""
             ),
             "by_source": rows(
-                """SELECT coalesce(s.name, '(none)') AS source, count(*) AS articles
+                """SELECT coalesce(s.name, '(none)') AS source, count(*) AS articles,
+                    count(DISTINCT st.story_id) AS stories
                 FROM articles a LEFT JOIN sources s ON s.id = a.source_id
-                GROUP BY 1 ORDER BY 2 DESC LIMIT 20"""
+                LEFT JOIN article_stories st ON st.article_url = a.url
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20"""
             ),
             "runs": rows(
                 """SELECT id, mode, status, started_at, ended_at, pages_fetched, articles_new,
@@ -130,6 +143,7 @@ class ArchiveQueries(Connection):
                     "SELECT count(DISTINCT url) FROM page_failures WHERE resolved_at IS NULL"
                 ).fetchone()[0]
             ),
+            **analysis_stats(self.db),
         }
 
     def captured_articles(self) -> Iterator[dict[str, Any]]:
@@ -149,9 +163,10 @@ class ArchiveQueries(Connection):
     def iter_articles(self, *, batch_size: int = 200, **filters: Any) -> Iterator[dict[str, Any]]:
         """Stream the matching articles, oldest first, ``batch_size`` rows at a time.
 
-        Each row holds the ``articles`` columns plus ``source_name`` (the canonical source) and
-        ``categories`` (a JSON list of the category paths it belongs to). One SELECT reads
-        the whole stream, so it sees one consistent snapshot while a crawl writes (WAL).
+        Each row holds the ``articles`` columns plus ``source_name`` (the canonical source),
+        ``categories`` (a JSON list of the category paths it belongs to), ``countries`` (a JSON
+        list of the codes it names, most mentioned first), ``story_id`` and ``story_size``. One
+        SELECT reads the whole stream, so it sees one consistent snapshot while a crawl writes.
         """
         where, params = article_filter("a", **filters)
         cursor = self.conn.execute(
@@ -159,8 +174,14 @@ class ArchiveQueries(Connection):
                 (SELECT json_group_array(path) FROM (
                     SELECT DISTINCT c.path FROM article_categories ac
                     JOIN categories c ON c.id = ac.category_id
-                    WHERE ac.article_url = a.url ORDER BY c.path)) AS categories
+                    WHERE ac.article_url = a.url ORDER BY c.path)) AS categories,
+                (SELECT json_group_array(code) FROM (SELECT code FROM article_countries
+                    WHERE article_url = a.url ORDER BY rank)) AS countries,
+                st.story_id,
+                CASE WHEN st.story_id IS NOT NULL THEN (SELECT count(*) FROM article_stories
+                    WHERE story_id = st.story_id) END AS story_size
             FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+            LEFT JOIN article_stories st ON st.article_url = a.url
             WHERE {where} ORDER BY a.published_at, a.url""",
             params,
         )
@@ -246,6 +267,8 @@ class ArchiveQueries(Connection):
                 copy("articles", f"t.url IN ({picked})", params)
                 copy("article_categories", "t.article_url IN (SELECT url FROM main.articles)", [])
                 copy("article_versions", "t.url IN (SELECT url FROM main.articles)", [])
+                copy("article_countries", "t.article_url IN (SELECT url FROM main.articles)", [])
+                copy("article_stories", "t.article_url IN (SELECT url FROM main.articles)", [])
                 copy("crawl_runs", "t.id IN (SELECT run_id FROM main.articles)", [])
         finally:
             self.conn.execute("DETACH DATABASE src")

@@ -208,11 +208,53 @@ def _m3_source_url(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m5_countries_and_stories(db: sqlite_utils.Database) -> None:
+    # The countries an article names (rank 0 the most mentioned) and its story cluster with the
+    # MinHash signature that assigned it (ccme_crawler.stories); filled as articles are stored,
+    # and for articles stored before this migration by `countries --recompute` and `stories`.
+    db.execute(
+        """CREATE TABLE article_countries (
+            article_url TEXT NOT NULL REFERENCES articles(url) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            rank INTEGER NOT NULL,
+            PRIMARY KEY (article_url, code)
+        )"""
+    )
+    db.execute("CREATE INDEX article_countries_code ON article_countries(code)")
+    db.execute(
+        """CREATE TABLE article_stories (
+            article_url TEXT PRIMARY KEY REFERENCES articles(url) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL,
+            signature BLOB
+        )"""
+    )
+    db.execute("CREATE INDEX article_stories_story_id ON article_stories(story_id)")
+    db.execute("DROP VIEW articles_view")
+    db.execute(
+        """CREATE VIEW articles_view AS
+        SELECT a.rowid AS article_rowid, a.url, a.title, a.published_at,
+            substr(a.published_at, 1, 4) AS year, a.language, a.category,
+            s.name AS source, a.source AS source_as_written, a.source_date, a.source_url,
+            a.author, a.word_count,
+            (SELECT json_group_array(code) FROM (SELECT code FROM article_countries
+                WHERE article_url = a.url ORDER BY rank)) AS countries,
+            st.story_id,
+            CASE WHEN st.story_id IS NOT NULL THEN
+                (SELECT count(*) FROM article_stories WHERE story_id = st.story_id) END
+                AS story_size,
+            a.body
+        FROM articles a LEFT JOIN sources s ON s.id = a.source_id
+        LEFT JOIN article_stories st ON st.article_url = a.url"""
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m1_initial,
     _m2_articles_view,
     _m3_source_url,
     discovery._m4_discovery,
+    _m5_countries_and_stories,
 ]
 
 
@@ -231,6 +273,13 @@ def check_archive(path: Path, version: int, tables: Sequence[str]) -> None:
     check_is_ours(path, version, tables)
     if "articles" not in tables:
         raise StorageError(f"{path}: an SQLite database, but not a ccme-crawler one")
+    if version < len(MIGRATIONS):
+        # Reading never migrates: the queries would miss the newer tables.
+        raise StorageError(
+            f"{path}: schema version {version} is older than this ccme-crawler's "
+            f"({len(MIGRATIONS)}); upgrade it with a command that writes, "
+            "e.g. `ccme-crawler stories`"
+        )
 
 
 def check_is_ours(path: Path, version: int, tables: Sequence[str]) -> None:

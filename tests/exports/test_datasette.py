@@ -41,7 +41,7 @@ def test_metadata_file_sits_beside_the_database(archive: Path) -> None:
     assert (path.name, path.parent, view["facets"], view["fts_table"], data["source_url"]) == (
         "metadata.json",
         archive.parent,
-        ["category", "language", "source", "year"],
+        ["category", "language", "source", "year", {"array": "countries"}],
         "articles_fts",
         "https://www.ccme.org.ma/",
     )
@@ -64,7 +64,7 @@ def test_search_finds_accent_folded_words(served: Datasette) -> None:
     )
 
 
-def test_facets_on_category_language_source_and_year(served: Datasette) -> None:
+def test_facets_on_category_language_source_year_and_country(served: Datasette) -> None:
     data = get(served, "/ccme/articles_view.json").json()
     facets = {
         name: {item["value"]: item["count"] for item in facet["results"]}
@@ -76,7 +76,15 @@ def test_facets_on_category_language_source_and_year(served: Datasette) -> None:
         facets["year"]["2016"],
         facets["source"]["MAP"],
         facets["category"]["Activités"],
-    ) == (["category", "language", "source", "year"], {"fr": 7, "ar": 1, "en": 1}, 2, 6, 1)
+        facets["countries"],
+    ) == (
+        ["category", "countries", "language", "source", "year"],
+        {"fr": 7, "ar": 1, "en": 1},
+        2,
+        6,
+        1,
+        {"BE": 1},
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,6 +156,6 @@ def test_datasette_serves_an_export_folder_out_of_the_box(tmp_path: Path, archiv
         process.wait(timeout=10)
     assert ([r["url"] for r in data["rows"]], sorted(data["facet_results"]), data["source"]) == (
         [f"{ORIGIN}/cooperation-maroc-belgique/"],
-        ["category", "language", "source", "year"],
+        ["category", "countries", "language", "source", "year"],
         "Conseil de la communauté marocaine à l'étranger (CCME)",
     )

@@ -53,7 +53,7 @@ def test_stats_count_articles_by_year_and_language(store: Storage) -> None:
     stats = store.stats()
     assert (stats["articles"], stats["by_year"], stats["by_language"]) == (
         1,
-        [{"year": "2014", "articles": 1}],
+        [{"year": "2014", "articles": 1, "stories": 1}],
         [{"language": "fr", "articles": 1}],
     )
 

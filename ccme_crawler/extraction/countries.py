@@ -1,0 +1,540 @@
+"""The countries an article is about: country names, short forms and demonyms in fr/ar/en.
+
+Names come from pycountry (ISO 3166-1 names and their French and Arabic translations) plus
+``data/countries.json`` (usual short forms, demonyms, variants, exclusions and context rules).
+Morocco is matched, so that its names are consumed (``maroco-belge``, ``المغربية``), but never
+reported: every article on the site is about Moroccans.
+
+Matching is token-based: the text is split into words, each folded (lowercase, accents removed;
+Arabic alef/yaa/taa marbuta variants, diacritics and tatweel normalized), and at each word the
+longest form starting there wins (``Guinée équatoriale`` before ``Guinée``). Arabic words are
+also tried without their clitics (``و ف`` then ``ب ل ك``, and ``لل`` for ``ل`` + ``ال``).
+Latin-script names (and English demonyms) count only when capitalized as in the gazetteer, so
+``chiné`` is not ``Chine`` and a ``turkey`` is a bird.
+"""
+
+from __future__ import annotations
+
+import gettext
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pycountry
+
+# Morocco, and the Sahara, which the site treats as Morocco: the question is host countries.
+NOT_REPORTED = frozenset({"MA", "EH"})
+LANGUAGES = ("fr", "en", "ar")
+
+_ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
+# Harakat, shadda, sukun, superscript alef, Quranic marks; tatweel.
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك"}
+)
+_LATIN_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})
+_WORD = re.compile(r"[^\W\d_]+")
+# Between the words of one name: spaces, hyphens, apostrophes, dots (U.S.), nothing that ends
+# a phrase.
+_INNER_GAP = re.compile(r"^[\s\-‐‑–'’.]{0,3}$")
+_COMBINING_GAP = re.compile(r"^[\-‐‑]$")
+
+_CONJUNCTIONS = ("", "و", "ف")
+_PREPOSITIONS = ("", "ب", "ل", "ك")
+
+# Capitalized words that may stand before or after a country without making it a person's name.
+_NOT_NAMES = frozenset(
+    [
+        "the",
+        "in",
+        "to",
+        "from",
+        "of",
+        "and",
+        "for",
+        "with",
+        "at",
+        "on",
+        "by",
+        "as",
+        "is",
+        "was",
+        "a",
+        "an",
+        "or",
+        "but",
+        "le",
+        "la",
+        "les",
+        "l",
+        "en",
+        "au",
+        "aux",
+        "du",
+        "de",
+        "des",
+        "d",
+        "et",
+        "pour",
+        "avec",
+        "vers",
+        "dans",
+        "sur",
+        "par",
+        "un",
+        "une",
+        "ou",
+        "mais",
+        "entre",
+    ]
+)
+_FR_LANGUAGE_CUES = frozenset(
+    [
+        "en",
+        "de",
+        "d",
+        "le",
+        "l",
+        "du",
+        "parle",
+        "parlent",
+        "parler",
+        "parlant",
+        "apprendre",
+        "apprend",
+        "apprennent",
+        "enseigner",
+    ]
+)
+_EN_LANGUAGE_CUES = frozenset(
+    [
+        "speak",
+        "speaks",
+        "speaking",
+        "spoke",
+        "spoken",
+        "learn",
+        "learns",
+        "learning",
+        "learned",
+        "learnt",
+        "teach",
+        "teaches",
+        "teaching",
+        "taught",
+    ]
+)
+
+
+def fold_arabic(text: str) -> str:
+    """Arabic spelling variants made one: alef forms, alef maqsura, taa marbuta; marks removed."""
+    return _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
+
+
+def fold_latin(text: str) -> str:
+    """Lowercase with accents and ligatures folded (``Émirats`` → ``emirats``)."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_LATIN_FOLD))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def fold_text(text: str) -> str:
+    """Both foldings: the comparison form of a text in any of the site's languages."""
+    return fold_latin(fold_arabic(unicodedata.normalize("NFC", text)))
+
+
+def _is_arabic(word: str) -> bool:
+    return _ARABIC_CHAR.match(word) is not None
+
+
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    # Cached: a text's vocabulary repeats, and an archive's far more.
+    return fold_arabic(word) if _is_arabic(word) else fold_latin(word)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text)))
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(_fold_word(word) for word in _words(text))
+
+
+# --- the gazetteer --------------------------------------------------------------------------------
+
+NAME, DEMONYM, LANGUAGE, COMBINING = "name", "demonym", "language", "combining"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    person: bool = False
+    us_state: bool = False
+    not_after: tuple[tuple[str, ...], ...] = ()
+    not_before: tuple[tuple[str, ...], ...] = ()
+    only_after: frozenset[str] = frozenset()
+    prefix_ok: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    code: str | None  # None: a blocker, matched so that its words count for nothing
+    keys: tuple[str, ...]
+    # Per word: 0 any case, 1 capitalized, 2 all capitals (as the gazetteer writes it).
+    capitals: tuple[int, ...]
+    kind: str
+    language: str
+    rule: _Rule | None = None
+
+
+def _capitals(text: str) -> tuple[int, ...]:
+    def mode(word: str) -> int:
+        if _is_arabic(word) or not word[0].isupper():
+            return 0
+        return 2 if len(word) > 1 and word.isupper() else 1
+
+    return tuple(mode(word) for word in _words(text))
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("data/countries.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _pycountry_names(language: str) -> Iterator[tuple[str, str]]:
+    """(alpha-2, name) from pycountry: ISO name, official and common names, translated."""
+    translate = (
+        (lambda s: s)
+        if language == "en"
+        else gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
+    )
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            english = getattr(country, attribute, None)
+            if not english:
+                continue
+            name = re.sub(r"\([^)]*\)", "", translate(english)).strip()
+            # "Iran, République islamique d'" is an index form, not what a text says.
+            if not name or "," in name or "،" in name:
+                continue
+            if _is_arabic(name) != (language == "ar") or not _words(name):
+                continue
+            yield country.alpha_2, name
+
+
+def _french_inflections(masculine: str) -> list[str]:
+    if masculine.endswith("e"):
+        return [masculine, masculine + "s"]
+    if masculine.endswith(("s", "x")):
+        return [masculine, masculine + "e", masculine + "es"]
+    feminine = masculine + ("ne" if masculine.endswith(("ien", "éen", "on")) else "e")
+    return [masculine, masculine + "s", feminine, feminine + "s"]
+
+
+def _english_inflections(adjective: str) -> list[str]:
+    if adjective.endswith(("sh", "ch", "ese", "s", "x", "z")):
+        return [adjective]
+    return [adjective, adjective + "s"]
+
+
+def _with_article(form: str) -> list[str]:
+    bare = form.removeprefix("ال")
+    return [bare, "ال" + bare]
+
+
+def _arabic_inflections(nisba: str) -> tuple[list[str], list[str]]:
+    """(all forms, feminine singular forms) of a nisba, with and without the article."""
+    feminine = _with_article(nisba + "ة")
+    others = [f for suffix in ("", "ون", "ين", "ات") for f in _with_article(nisba + suffix)]
+    return others + feminine, feminine
+
+
+def _arabic_spellings(name: str) -> list[str]:
+    # "البوسنة و الهرسك" is written "البوسنة والهرسك" too.
+    joined = re.sub(r" و (\S)", r" و\1", name)
+    return [name] if joined == name else [name, joined]
+
+
+def _rule(spec: dict[str, Any]) -> _Rule:
+    return _Rule(
+        person=bool(spec.get("person")),
+        us_state=bool(spec.get("us_state")),
+        not_after=tuple(_keys(s) for s in spec.get("not_after", ())),
+        not_before=tuple(_keys(s) for s in spec.get("not_before", ())),
+        only_after=frozenset(k for s in spec.get("only_after", ()) for k in _keys(s)),
+        prefix_ok=frozenset(fold_arabic(p) for p in spec.get("prefix_ok", ())),
+    )
+
+
+def _language_forms(language: str) -> Iterator[tuple[str | None, str, str]]:
+    """(code, text, kind) of every form of one language, blockers with code None."""
+    data = _data()
+    languages = set(data.get("languages", {}).get(language, ()))
+    extra = {code: entry.get(language, {}) for code, entry in data["countries"].items()}
+    excluded = {
+        (code, _keys(name)) for code, spec in extra.items() for name in spec.get("exclude", ())
+    }
+    for code, name in _pycountry_names(language):
+        if (code, _keys(name)) not in excluded:
+            yield code, name, NAME
+    for code, spec in extra.items():
+        for name in spec.get("names", ()):
+            yield code, name, NAME
+        for base in spec.get("demonyms", ()):
+            if language == "fr":
+                forms = _french_inflections(base)
+                yield from ((code, f, DEMONYM) for f in forms[1:])
+                yield code, forms[0], LANGUAGE if base in languages else DEMONYM
+            elif language == "en":
+                yield code, base, LANGUAGE if base in languages else DEMONYM
+                yield from ((code, f, DEMONYM) for f in _english_inflections(base)[1:])
+            else:
+                forms, feminine = _arabic_inflections(base)
+                kind = LANGUAGE if base in languages else DEMONYM
+                yield from ((code, f, kind if f in feminine else DEMONYM) for f in forms)
+        for form in spec.get("forms", ()):
+            kind = LANGUAGE if form in languages else DEMONYM
+            for text in _with_article(form) if language == "ar" else [form]:
+                yield code, text, kind
+        for prefix in spec.get("combining", ()):
+            yield code, prefix, COMBINING
+    for phrase in data.get("blockers", {}).get(language, ()):
+        if language == "fr" and phrase.islower():
+            texts = _french_inflections(phrase)
+        elif language == "en" and phrase.endswith("an"):
+            texts = [phrase, phrase + "s"]  # Latin Americans
+        else:
+            texts = [phrase]
+        yield from ((None, text, NAME) for text in texts)
+
+
+@lru_cache(maxsize=8)
+def _table(languages: tuple[str, ...]) -> dict[str, tuple[_Form, ...]]:
+    """First word's key → the forms starting with it, longest first."""
+    rules_spec = _data().get("rules", {})
+    merged: dict[tuple[str, ...], _Form] = {}
+    for language in languages:
+        rules = {_keys(text): _rule(spec) for text, spec in rules_spec.get(language, {}).items()}
+        for code, text, kind in _language_forms(language):
+            spellings = _arabic_spellings(text) if language == "ar" else [text]
+            for spelling in spellings:
+                keys = _keys(spelling)
+                if not keys:
+                    continue
+                # Names are proper nouns; French demonyms are lowercase adjectives too.
+                latin_cased = language == "en" or kind in (NAME, COMBINING)
+                capitals = _capitals(spelling) if latin_cased else (0,) * len(keys)
+                form = _Form(code, keys, capitals, kind, language, rules.get(keys))
+                previous = merged.get(keys)
+                if previous is not None:
+                    if previous.code != code:
+                        raise ValueError(
+                            f"{spelling!r} ({language}) names both {previous.code} and {code}"
+                        )
+                    # The laxest capitalization of the spellings wins (Guinée Équatoriale,
+                    # Guinée équatoriale); a language reading is kept if any spelling has one.
+                    form = _Form(
+                        code,
+                        keys,
+                        tuple(map(min, previous.capitals, capitals)),
+                        LANGUAGE if LANGUAGE in (previous.kind, kind) else previous.kind,
+                        previous.language,
+                        previous.rule or form.rule,
+                    )
+                merged[keys] = form
+    table: dict[str, list[_Form]] = {}
+    for form in merged.values():
+        table.setdefault(form.keys[0], []).append(form)
+    return {key: tuple(sorted(forms, key=lambda f: -len(f.keys))) for key, forms in table.items()}
+
+
+def _languages_for(language: str | None) -> tuple[str, ...]:
+    if language == "ar":
+        return ("ar",)
+    if language in ("fr", "en"):
+        return (language, "ar")
+    return LANGUAGES
+
+
+# --- matching -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Text:
+    raws: list[str]
+    keys: list[str]
+    gaps: list[str]  # gaps[i]: the text before word i; gaps[n]: the text after the last word
+
+
+def _split(text: str) -> _Text:
+    text = _ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text))
+    raws, keys, gaps = [], [], []
+    end = 0
+    for match in _WORD.finditer(text):
+        raws.append(match.group())
+        keys.append(_fold_word(match.group()))
+        gaps.append(text[end : match.start()])
+        end = match.end()
+    gaps.append(text[end:])
+    return _Text(raws, keys, gaps)
+
+
+def _stems(key: str) -> Iterator[tuple[str, str]]:
+    """(stem, prefix) readings of an Arabic word without its proclitics, least stripped first."""
+    yield key, ""
+    if key[0] not in "وفبلك":
+        return
+    for conjunction in _CONJUNCTIONS:
+        for preposition in _PREPOSITIONS:
+            prefix = conjunction + preposition
+            if not prefix or not key.startswith(prefix):
+                continue
+            rest = key[len(prefix) :]
+            if len(rest) >= 2:
+                yield rest, prefix
+            # لل: ل + ال, the article's alef dropped ("للمغاربة" = "ل" + "المغاربة").
+            if preposition == "ل" and rest.startswith("ل") and len(rest) >= 3:
+                yield "ا" + rest, prefix
+
+
+def _capitalized(raw: str) -> bool:
+    return raw[0].isupper()
+
+
+def _case_ok(form: _Form, raws: list[str]) -> bool:
+    for mode, raw in zip(form.capitals, raws, strict=True):
+        if (mode == 1 and not _capitalized(raw)) or (mode == 2 and not raw.isupper()):
+            return False
+    return True
+
+
+def _match_at(text: _Text, i: int, table: dict[str, tuple[_Form, ...]]) -> tuple[_Form, str] | None:
+    n = len(text.keys)
+    best: tuple[_Form, str] | None = None
+    key = text.keys[i]
+    for stem, prefix in _stems(key) if _is_arabic(key) else [(key, "")]:
+        for form in table.get(stem, ()):
+            size = len(form.keys)
+            if best is not None and size <= len(best[0].keys):
+                break
+            if i + size > n:
+                continue
+            if any(text.keys[i + j] != form.keys[j] for j in range(1, size)):
+                continue
+            if any(not _INNER_GAP.match(text.gaps[i + j]) for j in range(1, size)):
+                continue
+            if prefix == "" and not _case_ok(form, text.raws[i : i + size]):
+                continue
+            if form.kind == COMBINING and not _COMBINING_GAP.match(text.gaps[i + size]):
+                continue
+            best = (form, prefix)
+            break
+    return best
+
+
+def _follows(text: _Text, i: int, words: tuple[str, ...]) -> bool:
+    start = i - len(words)
+    return start >= 0 and tuple(text.keys[start:i]) == words
+
+
+def _precedes(text: _Text, end: int, words: tuple[str, ...]) -> bool:
+    return tuple(text.keys[end : end + len(words)]) == words
+
+
+def _name_word(text: _Text, j: int, table: dict[str, tuple[_Form, ...]]) -> bool:
+    """Word j looks like part of a person's name: capitalized, not a function word or country."""
+    if j < 0 or j >= len(text.keys):
+        return False
+    key = text.keys[j]
+    return _capitalized(text.raws[j]) and key not in _NOT_NAMES and key not in table
+
+
+def _counts(form: _Form, text: _Text, i: int, prefix: str, table: dict[str, Any]) -> bool:
+    """The context rules: whether the form matched at word i names the country here."""
+    end = i + len(form.keys)
+    before = text.keys[i - 1] if i > 0 else ""
+    rule = form.rule
+    if rule is not None:
+        if any(_follows(text, i, words) for words in rule.not_after):
+            return False
+        if any(_precedes(text, end, words) for words in rule.not_before):
+            return False
+        prefixed = bool(prefix) and any(p in prefix for p in rule.prefix_ok)
+        if rule.only_after and before not in rule.only_after and not prefixed:
+            return False
+        if rule.person and (
+            (text.gaps[i] == " " and _name_word(text, i - 1, table))
+            or (text.gaps[end] == " " and _name_word(text, end, table))
+        ):
+            return False
+        # "Atlanta, Georgia": a place, then a comma, then the state.
+        if rule.us_state and text.gaps[i].strip() == "," and _name_word(text, i - 1, table):
+            return False
+    if form.kind == LANGUAGE:
+        return not _language_context(form, text, i, end, before, prefix)
+    return True
+
+
+def _language_context(form: _Form, text: _Text, i: int, end: int, before: str, prefix: str) -> bool:
+    """True where a demonym names a language: "cours de français", "in English", "بالفرنسية"."""
+    if form.language == "fr":
+        return not _capitalized(text.raws[i]) and before in _FR_LANGUAGE_CUES
+    if form.language == "en":
+        if before in _EN_LANGUAGE_CUES:
+            return True
+        # "in French." names the language; "in French cities" the country.
+        followed_by_word = (
+            end < len(text.keys) and text.gaps[end] == " " and not _capitalized(text.raws[end])
+        )
+        return before == "in" and not followed_by_word
+    return before in {"اللغه", "لغه", "باللغه", "للغه", "بلغه", "واللغه"} or (
+        prefix.endswith("ب") and form.keys[0].startswith("ال")
+    )
+
+
+def _scan(text: str, table: dict[str, tuple[_Form, ...]]) -> Iterator[str]:
+    words = _split(text)
+    keys = words.keys
+    i = 0
+    while i < len(keys):
+        key = keys[i]
+        # Most words start no form: skip them without the full match.
+        if key not in table and not (key[0] in "وفبلك" and _is_arabic(key)):
+            i += 1
+            continue
+        found = _match_at(words, i, table)
+        if found is None:
+            i += 1
+            continue
+        form, prefix = found
+        if form.code is not None and _counts(form, words, i, prefix, table):
+            yield form.code
+        i += len(form.keys)
+
+
+def extract_countries(title: str | None, body: str, language: str | None) -> list[tuple[str, int]]:
+    """ISO 3166-1 alpha-2 codes of the countries named in title and body, with their mentions.
+
+    Most mentioned first (ties: first mentioned first); Morocco is never listed. ``language``
+    ("fr", "ar", "en" or None for unknown) picks the Latin-script gazetteer; Arabic words are
+    always read with the Arabic one.
+    """
+    table = _table(_languages_for(language))
+    counts: dict[str, int] = {}
+    for text in (title or "", body or ""):
+        for code in _scan(text, table):
+            counts[code] = counts.get(code, 0) + 1
+    order = {code: n for n, code in enumerate(counts)}
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], order[item[0]]))
+    return [(code, n) for code, n in ranked if code not in NOT_REPORTED]
+
+
+def country_codes() -> Iterable[str]:
+    """Every code the gazetteer can report."""
+    return sorted(c.alpha_2 for c in pycountry.countries if c.alpha_2 not in NOT_REPORTED)

@@ -1,0 +1,202 @@
+"""Story clusters: articles that carry one story share a ``story_id``.
+
+The same MAP or AFP dispatch is republished by several outlets, under another title, trimmed,
+with another closing line. Each body becomes a set of word shingles (after folding case, accents
+and Arabic spelling variants, closing lines left out), summarised by a MinHash signature
+(datasketch). Within one language, a MinHash LSH index finds earlier articles whose signatures
+are close; a candidate joins the story when the estimated share of the shorter body found in
+the longer (containment) is high enough, so a copy cut to half its length still joins.
+
+Assignment is greedy and in order: each article joins the story of its best match among the
+articles assigned before it, or starts a new one. Replaying the same articles in the same order
+(``rebuild``) therefore gives the same stories as assigning them one by one as they arrive, and
+a refresh only needs the stored signatures, never the archive's bodies.
+
+Signatures are stored as bytes: a format byte, the number of shingles (uint32) and the MinHash
+values (uint32 each), all little-endian. The LSH index is rebuilt from them in memory when
+needed: that is cheap, and it keeps the thresholds free to change without recomputing anything.
+Bodies too short to compare (fewer than ``MIN_SHINGLES`` shingles, or no shingle at all, when
+they get no signature) get a story of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from ccme_crawler.extraction.countries import fold_text
+
+SHINGLE_WORDS = 3
+NUM_PERM = 128
+# Chosen on tests/fixtures/story_pairs.json with tools/story_thresholds.py (docs/analysis.md).
+MIN_SHINGLES = 20
+CANDIDATE_THRESHOLD = 0.2
+MIN_CONTAINMENT = 0.6
+
+_SCHEME = "affine32"  # datasketch's default since 2.0; named so stored values stay comparable
+_FORMAT = 1  # bump when the shingles or the hashing change: stored signatures must be redone
+_HEADER = struct.Struct("<BI")
+_WORD = re.compile(r"\w+")
+_CLOSING_WORDS = 8  # a last line shorter than this is a closing line ("(MAP)", "Lire la suite")
+
+
+def story_words(body: str) -> list[str]:
+    """The folded words of a body without its short closing lines (they differ between copies)."""
+    lines = [line for line in (body or "").split("\n") if line.strip()]
+    for _ in range(2):
+        if len(lines) > 1 and len(_WORD.findall(lines[-1])) < _CLOSING_WORDS:
+            lines.pop()
+    return _WORD.findall(fold_text("\n".join(lines)))
+
+
+def story_shingles(body: str) -> set[str]:
+    words = story_words(body)
+    return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def story_signature(body: str) -> bytes | None:
+    """The stored signature of a body, or None when it has not one shingle."""
+    shingles = story_shingles(body)
+    if not shingles:
+        return None
+    minhash = MinHash(num_perm=NUM_PERM, scheme=_SCHEME)
+    minhash.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    values = np.asarray(minhash.hashvalues, dtype="<u4")
+    return _HEADER.pack(_FORMAT, len(shingles)) + values.tobytes()
+
+
+@dataclass(frozen=True, slots=True)
+class _Signature:
+    shingles: int
+    minhash: MinHash
+
+
+def _decode(signature: bytes) -> _Signature:
+    version, shingles = _HEADER.unpack_from(signature)
+    if version != _FORMAT or len(signature) != _HEADER.size + 4 * NUM_PERM:
+        raise ValueError(f"story signature of format {version}; recompute with `stories --rebuild`")
+    values = np.frombuffer(signature, dtype="<u4", offset=_HEADER.size)
+    return _Signature(shingles, MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=_SCHEME))
+
+
+def similarity(a: bytes, b: bytes) -> tuple[float, float]:
+    """(estimated Jaccard similarity, estimated containment of the smaller in the larger)."""
+    return _similarity(_decode(a), _decode(b))
+
+
+def _similarity(a: _Signature, b: _Signature) -> tuple[float, float]:
+    jaccard = np.count_nonzero(a.minhash.hashvalues == b.minhash.hashvalues) / NUM_PERM
+    shared = jaccard * (a.shingles + b.shingles) / (1 + jaccard)
+    return jaccard, min(1.0, shared / min(a.shingles, b.shingles))
+
+
+@lru_cache(maxsize=16)
+def _lsh_params(threshold: float) -> tuple[int, int]:
+    """(bands, rows) datasketch picks for a threshold (computing them takes a while)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+class StoryIndex:
+    """Articles assigned to stories, with an LSH index per language over their signatures."""
+
+    def __init__(
+        self,
+        *,
+        candidate_threshold: float = CANDIDATE_THRESHOLD,
+        min_containment: float = MIN_CONTAINMENT,
+        min_shingles: int = MIN_SHINGLES,
+    ) -> None:
+        self.candidate_threshold = candidate_threshold
+        self.min_containment = min_containment
+        self.min_shingles = min_shingles
+        self._lsh: dict[str, MinHashLSH] = {}
+        self._signatures: dict[Hashable, _Signature] = {}
+        self._stories: dict[Hashable, int] = {}
+        self._next_story = 1
+
+    @classmethod
+    def from_assignments(
+        cls, rows: Iterable[tuple[Hashable, str | None, int, bytes | None]], **thresholds: Any
+    ) -> StoryIndex:
+        """An index holding stored assignments ``(key, language, story_id, signature)``."""
+        index = cls(**thresholds)
+        for key, language, story_id, signature in rows:
+            index._add(key, language, story_id, signature)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    def story_of(self, key: Hashable) -> int | None:
+        return self._stories.get(key)
+
+    def _lsh_for(self, language: str | None) -> MinHashLSH:
+        name = language or "?"
+        if name not in self._lsh:
+            self._lsh[name] = MinHashLSH(
+                num_perm=NUM_PERM, params=_lsh_params(self.candidate_threshold)
+            )
+        return self._lsh[name]
+
+    def _add(
+        self, key: Hashable, language: str | None, story: int, signature: bytes | None
+    ) -> None:
+        self._stories[key] = story
+        self._next_story = max(self._next_story, story + 1)
+        decoded = self._comparable(signature)
+        if decoded is not None:
+            self._signatures[key] = decoded
+            self._lsh_for(language).insert(key, decoded.minhash)
+
+    def _comparable(self, signature: bytes | None) -> _Signature | None:
+        """The decoded signature, or None when the body is too short to join or hold a story."""
+        if signature is None:
+            return None
+        decoded = _decode(signature)
+        return decoded if decoded.shingles >= self.min_shingles else None
+
+    def remove(self, key: Hashable, language: str | None) -> None:
+        """Forget an article (before assigning its changed body again)."""
+        self._stories.pop(key, None)
+        if self._signatures.pop(key, None) is not None:
+            self._lsh_for(language).remove(key)
+
+    def assign(self, key: Hashable, signature: bytes | None, language: str | None) -> int:
+        """The story of a new article: its best earlier match's, or a new story of its own."""
+        if key in self._stories:
+            self.remove(key, language)
+        story = None
+        decoded = self._comparable(signature)
+        if decoded is not None:
+            best: tuple[float, int] | None = None
+            for candidate in self._lsh_for(language).query(decoded.minhash):
+                _, containment = _similarity(decoded, self._signatures[candidate])
+                if containment < self.min_containment:
+                    continue
+                # Best containment; ties go to the oldest story, so the order of LSH's answer
+                # never matters.
+                rank = (containment, -self._stories[candidate])
+                if best is None or rank > best:
+                    best = rank
+            if best is not None:
+                story = -best[1]
+        if story is None:
+            story = self._next_story
+        self._add(key, language, story, signature)
+        return story
+
+
+def rebuild(
+    articles: Iterable[tuple[Hashable, str | None, bytes | None]], **thresholds: Any
+) -> dict[Hashable, int]:
+    """Stories of ``(key, language, signature)`` assigned from scratch, in the order given."""
+    index = StoryIndex(**thresholds)
+    return {key: index.assign(key, signature, language) for key, language, signature in articles}
