@@ -17,8 +17,9 @@ from twisted.internet import task
 
 from ccme_crawler import __version__
 from ccme_crawler.counters import run_counts
+from ccme_crawler.items import PageFailure
 from ccme_crawler.locking import RunLock
-from ccme_crawler.storage import Storage
+from ccme_crawler.storage import Storage, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,27 @@ class CrawlState:
     resumed_run_ids: list[int] = field(default_factory=list)
     walks_open: set[str] = field(default_factory=set)
     walks_done: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    # Pages whose write could not happen (the database stayed locked): recorded at the end of
+    # the run, and their walks stay incomplete.
+    unwritten: list[PageFailure] = field(default_factory=list)
+    walks_failed: set[str] = field(default_factory=set)
+
+    def not_written(self, failure: PageFailure, category: str | None) -> None:
+        self.unwritten.append(failure)
+        if category:
+            self.walks_failed.add(category)
+
+    def record_unwritten(self) -> None:
+        """Write the failures kept in memory (the lock that refused them may be gone)."""
+        try:
+            for failure in self.unwritten:
+                self.storage.record_failure(failure, self.run_id)
+        except StorageError as exc:
+            logger.error(
+                "Could not record %s page failures (%s): the next run fetches them again",
+                len(self.unwritten),
+                exc,
+            )
 
     def walk_started(self, category: str, mode: str) -> None:
         self.walks_open.add(category)
@@ -71,6 +93,8 @@ class CrawlState:
         killed before then leaves its walks incomplete and the next run walks them again.
         """
         for category, (pages, reached_end) in self.walks_done.items():
+            if category in self.walks_failed:
+                continue
             self.storage.complete_category_walk(self.run_id, category, pages, reached_end)
 
 
@@ -148,10 +172,11 @@ class CrawlRunExtension:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         status = _STATUS_BY_REASON.get(reason, "failed")
-        if status == "completed" and state.walks_open:
+        if status == "completed" and (state.walks_open or state.unwritten):
             # A walk that did not reach its end (a listing page failed): the archive is not
             # complete, and the next run walks those categories again.
             status = "incomplete"
+        state.record_unwritten()
         state.commit_walks()
         state.storage.finish_run(state.run_id, status, run_counts(stats), reason)
         state.storage.close()

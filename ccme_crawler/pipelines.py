@@ -13,8 +13,10 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import sleep
 
-from ccme_crawler.extensions import crawl_state
+from ccme_crawler.clock import utc_now
+from ccme_crawler.extensions import CrawlState, crawl_state
 from ccme_crawler.items import (
     ArticleRecord,
     CategoryLabel,
@@ -25,7 +27,7 @@ from ccme_crawler.items import (
 )
 from ccme_crawler.middlewares import close_spider
 from ccme_crawler.records import record_from_page
-from ccme_crawler.storage import StorageWriteError
+from ccme_crawler.storage import StorageBusyError, StorageWriteError
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +90,20 @@ class StoreArticlePipeline(_CrawlerPipeline):
     A write SQLite refuses (disk full, I/O error) stops the run with close reason
     ``storage_error`` (exit status 74): the failed transaction was rolled back, so the file
     holds whole records only, and the next run fetches what was not stored.
+
+    A write lock held by another process does not block the reactor: each write tries once
+    without waiting, and is tried again after a pause (the downloads go on meanwhile) for at
+    most ``CCME_WRITE_WAIT`` seconds. A write that cannot happen in that time is a failure of
+    that page (``storage_busy``), kept in memory and recorded at the end of the run; its walk
+    stays incomplete and the next run fetches the page again.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.broken: str | None = None
+        self.write_wait = crawler.settings.getfloat("CCME_WRITE_WAIT", 60.0)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if self.broken is not None:
             # Logged once below; the items still in flight are dropped quietly (the next run
             # fetches them again).
@@ -102,30 +111,75 @@ class StoreArticlePipeline(_CrawlerPipeline):
                 f"not stored: the database cannot be written ({self.broken})", log_level="DEBUG"
             )
         state = crawl_state(self.crawler)
-        try:
-            if isinstance(item, ArticleRecord):
-                result = state.storage.upsert_article(item, state.run_id)
-                self.stats.inc_value(f"ccme/articles/{result.outcome}")
-            elif isinstance(item, ListingEntry):
-                state.storage.record_listing_entry(item)
-            elif isinstance(item, PageFailure):
-                state.storage.record_failure(item, state.run_id)
-            elif isinstance(item, NotModified):
-                state.storage.record_not_modified(item.url, item.checked_at)
-            elif isinstance(item, CategoryLabel):
-                state.storage.record_category_label(item.path, item.label, None)
-        except StorageWriteError as exc:
-            # Not StorageBusyError: lock timeouts are not expected (WAL, long busy timeout) but
-            # are not disk faults either, and go up as errors of the item.
-            self.broken = str(exc)
-            self.stats.set_value("ccme/storage_error", self.broken)
-            logger.error(
-                "Cannot write to the database %s (%s): stopping the run",
-                state.storage.path,
-                exc,
+        waited, pause = 0.0, _FIRST_PAUSE
+        while True:
+            try:
+                with state.storage.busy_timeout(0):
+                    self._write(state, item)
+                return item
+            except StorageBusyError as exc:
+                if waited >= self.write_wait:
+                    self._not_written(state, item, str(exc), waited)
+                    raise DropItem(
+                        f"not stored: the database stayed locked for {waited:.0f} s"
+                    ) from exc
+                self.stats.inc_value("ccme/storage_busy_waits")
+                await sleep(pause)
+                waited += pause
+                pause = min(pause * 2, _LONGEST_PAUSE)
+            except StorageWriteError as exc:
+                self.broken = str(exc)
+                self.stats.set_value("ccme/storage_error", self.broken)
+                logger.error(
+                    "Cannot write to the database %s (%s): stopping the run",
+                    state.storage.path,
+                    exc,
+                )
+                close_spider(self.crawler, "storage_error")
+                raise DropItem(
+                    f"not stored: the database cannot be written ({exc})", log_level="DEBUG"
+                ) from exc
+
+    def _write(self, state: CrawlState, item: Any) -> None:
+        if isinstance(item, ArticleRecord):
+            result = state.storage.upsert_article(item, state.run_id)
+            self.stats.inc_value(f"ccme/articles/{result.outcome}")
+        elif isinstance(item, ListingEntry):
+            state.storage.record_listing_entry(item)
+        elif isinstance(item, PageFailure):
+            state.storage.record_failure(item, state.run_id)
+        elif isinstance(item, NotModified):
+            state.storage.record_not_modified(item.url, item.checked_at)
+        elif isinstance(item, CategoryLabel):
+            state.storage.record_category_label(item.path, item.label, None)
+
+    def _not_written(self, state: CrawlState, item: Any, error: str, waited: float) -> None:
+        detail = f"database locked by another process for {waited:.0f} s ({error})"
+        now = utc_now()
+        if isinstance(item, PageFailure):
+            # Counted where it was made; a failed listing page already keeps its walk open.
+            state.not_written(item, None)
+            return
+        if isinstance(item, ArticleRecord):
+            failure = PageFailure(
+                item.article.url, "storage_busy", detail, item.http_status, "article", now
             )
-            close_spider(self.crawler, "storage_error")
-            raise DropItem(
-                f"not stored: the database cannot be written ({exc})", log_level="DEBUG"
-            ) from exc
-        return item
+            category = item.listing_category
+        elif isinstance(item, ListingEntry):
+            failure = PageFailure(item.listing_url, "storage_busy", detail, None, "listing", now)
+            category = item.listing_category
+        elif isinstance(item, NotModified):
+            failure = PageFailure(item.url, "storage_busy", detail, 304, "article", now)
+            category = None
+        else:
+            failure = PageFailure(item.path, "storage_busy", detail, None, "listing", now)
+            category = item.path
+        logger.warning("Not stored, the database stayed locked: %s", failure.url)
+        self.stats.inc_value("ccme/failures")
+        self.stats.inc_value("ccme/failures/storage_busy")
+        state.not_written(failure, category)
+
+
+# Pauses between tries of a write the lock refused: short at first, then every two seconds.
+_FIRST_PAUSE = 0.1
+_LONGEST_PAUSE = 2.0
