@@ -38,7 +38,13 @@ from ccme_crawler.runner import (
 from ccme_crawler.sample import SampleServer
 from ccme_crawler.storage import StorageError, record_row
 from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN
-from ccme_crawler.warc import package_wacz, repair_warc, verify_warcs, write_cdxj
+from ccme_crawler.warc import (
+    IncompleteIndexError,
+    package_wacz,
+    repair_warc,
+    verify_warcs,
+    write_cdxj,
+)
 
 DEFAULT_DB = Path("data/ccme.sqlite")
 
@@ -350,7 +356,10 @@ def package(db_path: Path, warc_dir: Path, output: Path, title: str) -> None:
             ]
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None
-    path = package_wacz(warc_dir, pages, output, title=title)
+    try:
+        path = package_wacz(warc_dir, pages, output, title=title)
+    except IncompleteIndexError as exc:
+        raise click.ClickException(f"not packaged: {exc}") from None
     click.echo(f"{path}: {len(pages)} pages")
 
 
@@ -380,6 +389,13 @@ def reextract(db_path: Path, warc_dir: Path) -> None:
         f"Run {summary.run_id}: {summary.responses} responses read, "
         f"{summary.listing_pages} listing pages; articles: {outcomes}; failures: {failures}"
     )
+    if not summary.complete:
+        for problem in summary.damaged[:20]:
+            click.echo(f"damaged: {problem}", err=True)
+        raise click.ClickException(
+            f"{len(summary.damaged)} damaged WARC record(s) skipped: the database may lack "
+            "their pages (`ccme-crawler verify` shows them)"
+        )
 
 
 def _filter_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -104,6 +104,22 @@ def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class IncompleteIndexError(ValueError):
+    """Pages of the package are missing from the index built from its WARCs (damaged records)."""
+
+
+def _indexed_urls(index: Path) -> set[str]:
+    urls = set()
+    with index.open(encoding="utf-8") as fh:
+        for line in fh:
+            _, _, fields = line.partition(" {")
+            try:
+                urls.add(str(json.loads("{" + fields)["url"]))
+            except (ValueError, KeyError):
+                continue
+    return urls
+
+
 def package_wacz(
     warc_dir: Path,
     pages: Iterable[dict[str, object]],
@@ -118,6 +134,10 @@ def package_wacz(
     becomes ``Z``) and optionally ``title`` and ``id``. WARCs are stored (not re-compressed), so
     the CDXJ offsets stay valid inside the zip. The output is written to a temporary file beside
     ``output`` and renamed into place.
+
+    Raises ``IncompleteIndexError``, and writes nothing, when pages are missing from the index
+    (a damaged record stops the indexer at that point of its file): a replay of such a package
+    would silently lack them.
     """
     warc_dir = Path(warc_dir)
     output = Path(output)
@@ -127,6 +147,14 @@ def package_wacz(
     with tempfile.TemporaryDirectory(prefix="wacz-") as work_name:
         work = Path(work_name)
         index = write_cdxj(warc_dir, work / INDEX_NAME)
+        pages = list(pages)
+        indexed = _indexed_urls(index)
+        missing = [str(page["url"]) for page in pages if page["url"] not in indexed]
+        if missing:
+            raise IncompleteIndexError(
+                f"{len(missing)} of {len(pages)} pages are missing from the index of the WARCs "
+                f"(first: {missing[0]}); damaged records? run `ccme-crawler verify`"
+            )
         pages_path = work / "pages.jsonl"
         main_page: dict[str, object] | None = None
         with open(pages_path, "w", encoding="utf-8") as fh:

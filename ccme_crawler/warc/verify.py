@@ -59,27 +59,37 @@ class RepairResult:
 
 
 @dataclass(slots=True)
-class _Member:
+class Member:
+    """One gzip member of a WARC file (one record, as ccme-crawler writes them)."""
+
     offset: int
     length: int  # compressed bytes (up to the damage, for a bad member)
     data: bytes | None  # decompressed bytes; None when damaged
     error: str | None = None
     truncated: bool = False
 
+    def problem(self, path: Path) -> Problem:
+        """The damage of a member that did not inflate, as ``verify`` reports it."""
+        kind = "truncated" if self.truncated else "gzip"
+        record_id = salvage_record_id(path, self.offset)
+        return Problem(path.name, self.offset, record_id, kind, self.error or "")
 
-def _iter_members(path: Path) -> Iterator[_Member]:
-    """Every gzip member of ``path``; after a damaged one, resumes at the next gzip header."""
+
+def iter_members(path: Path) -> Iterator[Member]:
+    """Every gzip member of ``path``; after a damaged one, resumes at the next gzip header.
+
+    Bytes read past the end of a member start the next one, so a file is read once."""
     size = path.stat().st_size
     with open(path, "rb") as fh:
         offset = 0
+        carry = b""  # bytes of the file from ``offset`` on, already read
         while offset < size:
-            fh.seek(offset)
             decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
             out: list[bytes] = []
             fed = 0
             error: str | None = None
             while not decomp.eof:
-                chunk = fh.read(_CHUNK)
+                chunk, carry = (carry, b"") if carry else (fh.read(_CHUNK), b"")
                 if not chunk:
                     break
                 fed += len(chunk)
@@ -89,22 +99,25 @@ def _iter_members(path: Path) -> Iterator[_Member]:
                     error = str(exc)
                     break
             if decomp.eof:
-                length = fed - len(decomp.unused_data)
-                yield _Member(offset, length, b"".join(out))
+                carry = decomp.unused_data
+                length = fed - len(carry)
+                yield Member(offset, length, b"".join(out))
                 offset += length
                 continue
+            carry = b""
             if error is None:
                 # A flipped byte can make the deflate stream run on to the end of the file;
                 # the file is only cut short if no whole record follows.
                 following = _next_whole_member(fh, offset + 1, size)
                 if following is None:
-                    yield _Member(offset, size - offset, None, "file ends inside this record", True)
+                    yield Member(offset, size - offset, None, "file ends inside this record", True)
                     return
-                yield _Member(offset, 0, None, "gzip member damaged (runs into the next record)")
+                yield Member(offset, 0, None, "gzip member damaged (runs into the next record)")
                 offset = following
-                continue
-            yield _Member(offset, 0, None, error)
-            offset = _next_magic(fh, offset + 1, size)
+            else:
+                yield Member(offset, 0, None, error)
+                offset = _next_magic(fh, offset + 1, size)
+            fh.seek(offset)
 
 
 def _next_whole_member(fh: BinaryIO, start: int, size: int) -> int | None:
@@ -201,7 +214,7 @@ def _http_payload(block: bytes) -> bytes | None:
     return None if end < 0 else block[end + 4 :]
 
 
-def _check_member(name: str, member: _Member, report: VerifyReport) -> int:
+def _check_member(name: str, member: Member, report: VerifyReport) -> int:
     """Check the records of a good gzip member; return how many were well-formed."""
     assert member.data is not None
     good = 0
@@ -240,16 +253,12 @@ def verify_warc(path: Path, report: VerifyReport | None = None) -> VerifyReport:
     report = report or VerifyReport()
     path = Path(path)
     report.files.append(path.name)
-    for member in _iter_members(path):
+    for member in iter_members(path):
         if member.data is not None:
             _check_member(path.name, member, report)
             continue
         report.records += 1
-        kind = "truncated" if member.truncated else "gzip"
-        record_id = salvage_record_id(path, member.offset)
-        report.problems.append(
-            Problem(path.name, member.offset, record_id, kind, member.error or "")
-        )
+        report.problems.append(member.problem(path))
     return report
 
 
@@ -277,7 +286,7 @@ def repair_warc(path: Path) -> RepairResult:
     kept_end = 0
     kept = 0
     damaged_at: int | None = None
-    for member in _iter_members(path):
+    for member in iter_members(path):
         ok = member.data is not None
         if ok:
             scratch = VerifyReport()
