@@ -102,6 +102,7 @@ class StoreArticlePipeline(_CrawlerPipeline):
         super().__init__(crawler)
         self.broken: str | None = None
         self.write_wait = crawler.settings.getfloat("CCME_WRITE_WAIT", 60.0)
+        self.gone_after = crawler.settings.getint("CCME_GONE_AFTER", 3)
 
     async def process_item(self, item: Any) -> Any:
         if self.broken is not None:
@@ -147,11 +148,32 @@ class StoreArticlePipeline(_CrawlerPipeline):
         elif isinstance(item, ListingEntry):
             state.storage.record_listing_entry(item)
         elif isinstance(item, PageFailure):
-            state.storage.record_failure(item, state.run_id)
+            self._write_failure(state, item)
         elif isinstance(item, NotModified):
             state.storage.record_not_modified(item.url, item.checked_at)
         elif isinstance(item, CategoryLabel):
             state.storage.record_category_label(item.path, item.label, None)
+
+    def _write_failure(self, state: CrawlState, failure: PageFailure) -> None:
+        """Record a failure; an article that answered 404 on ``CCME_GONE_AFTER`` visits is gone
+        for good (``gone_pages``): its 404 is no longer a failure of the run."""
+        not_found = failure.kind == "article" and failure.status == 404 and self.gone_after > 0
+        storage = state.storage
+        if not_found and storage.is_gone(failure.url):
+            storage.mark_gone(failure.url, 404, 1)
+            self._uncount(failure)
+            return
+        storage.record_failure(failure, state.run_id)
+        if not_found and (visits := storage.not_found_visits(failure.url)) >= self.gone_after:
+            logger.info("Gone for good after %s visits answering 404: %s", visits, failure.url)
+            storage.mark_gone(failure.url, 404, visits)
+            self._uncount(failure)
+
+    def _uncount(self, failure: PageFailure) -> None:
+        # Counted as a failure where the 404 was met (the spider); a gone page is not one.
+        self.stats.inc_value("ccme/failures", -1)
+        self.stats.inc_value(f"ccme/failures/{failure.reason}", -1)
+        self.stats.inc_value("ccme/articles/gone")
 
     def _not_written(self, state: CrawlState, item: Any, error: str, waited: float) -> None:
         detail = f"database locked by another process for {waited:.0f} s ({error})"

@@ -100,6 +100,6 @@ CCME_SHUTDOWN_GRACE = 10.0
 # A write refused because another process holds the database's write lock is tried again, without
 # blocking the downloads, for up to this many seconds; then it is a "storage_busy" page failure.
 CCME_WRITE_WAIT = 60.0
-# An article that answered 404 on this many visits (runs) is marked gone (articles.gone_at is
-# not touched: see gone_pages) and its 404 no longer fails a run. 0 never marks one gone.
+# An article that answered 404 in this many runs is gone for good (table gone_pages; a stored
+# row is kept): its 404 no longer fails a run. 0 never marks a page gone.
 CCME_GONE_AFTER = 3

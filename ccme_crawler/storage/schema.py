@@ -207,7 +207,21 @@ def _m3_source_url(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m1_initial, _m2_articles_view, _m3_source_url]
+def _m4_gone_pages(db: sqlite_utils.Database) -> None:
+    # Articles deleted from the site for good (404 on CCME_GONE_AFTER visits): their 404 no
+    # longer fails a run. A stored article that is gone keeps its row in `articles`.
+    db.execute(
+        """CREATE TABLE gone_pages (
+            url TEXT PRIMARY KEY,
+            gone_at TEXT NOT NULL,
+            http_status INTEGER,
+            visits INTEGER NOT NULL,
+            last_checked_at TEXT NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS: list[Migration] = [_m1_initial, _m2_articles_view, _m3_source_url, _m4_gone_pages]
 
 
 def pending_migrations(version: int) -> list[tuple[int, Migration]]:
