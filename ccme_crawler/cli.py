@@ -301,7 +301,10 @@ def serve_sample(port: int) -> None:
 @click.option(
     "--repair",
     is_flag=True,
-    help="Cut WARC files cut short by a crash back to their last complete record.",
+    help=(
+        "Cut WARC files cut short by a crash back to their last complete record; rebuild the "
+        "index when it lacks records."
+    ),
 )
 def verify(directory: Path, repair: bool) -> None:
     """Check every WARC record's gzip member and digests; name any damaged record."""
@@ -314,7 +317,7 @@ def verify(directory: Path, repair: bool) -> None:
             click.echo(
                 f"{'repaired' if result.repaired else 'not repaired'}: {name}: {result.detail}"
             )
-        if truncated:
+        if truncated or any(p.kind == "not_indexed" for p in report.problems):
             write_cdxj(directory if directory.is_dir() else directory.parent)
             report = verify_warcs(directory)
     for problem in report.problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import heapq
 import json
@@ -9,7 +10,8 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +21,22 @@ from ccme_crawler import __version__
 from ccme_crawler.warc.naming import sorted_warcs
 
 INDEX_NAME = "index.cdxj"
+_LOCK_NAME = ".index.lock"
+
+
+@contextmanager
+def _index_lock(directory: Path) -> Iterator[None]:
+    """Held while ``index.cdxj`` is read and replaced: two crawls sharing a WARC folder would
+    otherwise each replace the index with their own additions, and one run's lines would be lost.
+    """
+    with open(directory / _LOCK_NAME, "a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 WACZ_VERSION = "1.1.1"
 
 
@@ -27,8 +45,30 @@ def write_cdxj(directory: Path, output: Path | None = None) -> Path:
     revisit and resource record (``SURT timestamp {json}``, with url, mime, status, digest,
     length, offset and filename as cdxj-indexer writes them). Replaced atomically."""
     directory = Path(directory)
-    output = Path(output) if output else directory / INDEX_NAME
-    warcs = [str(path) for path in sorted_warcs(directory)]
+    if output is None:
+        with _index_lock(directory):
+            return _write_cdxj(directory, directory / INDEX_NAME, closed_only=True)
+    return _write_cdxj(directory, Path(output))
+
+
+def being_written(path: Path) -> bool:
+    """True while a writer holds ``path`` open (``WarcWriter`` locks the file it writes)."""
+    try:
+        with open(path, "rb") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    except FileNotFoundError:
+        return False
+    return False
+
+
+def _write_cdxj(directory: Path, output: Path, *, closed_only: bool = False) -> Path:
+    warcs = [
+        str(path) for path in sorted_warcs(directory) if not (closed_only and being_written(path))
+    ]
     fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=output.parent)
     os.close(fd)
     try:
@@ -45,20 +85,48 @@ def write_cdxj(directory: Path, output: Path | None = None) -> Path:
 _FILENAME = re.compile(r'"filename": "([^"]+)"')
 
 
-def update_cdxj(directory: Path) -> Path:
-    """Add to ``index.cdxj`` the WARCs of ``directory`` it does not cover yet.
+def indexed_records(directory: Path) -> set[tuple[str, int]]:
+    """``(filename, offset)`` of every record ``index.cdxj`` of ``directory`` lists."""
+    index = Path(directory) / INDEX_NAME
+    found: set[tuple[str, int]] = set()
+    if not index.exists():
+        return found
+    with index.open(encoding="utf-8") as fh:
+        for line in fh:
+            _, _, fields = line.partition(" {")
+            try:
+                entry = json.loads("{" + fields)
+                found.add((str(entry["filename"]), int(entry["offset"])))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return found
 
-    A run adds only its own files (and those of a run killed before it could index them), so a
-    refresh does not pay for re-reading the whole archive. The new lines are merged into the
-    sorted index and the file is replaced atomically.
+
+def update_cdxj(directory: Path) -> Path:
+    """Add to ``index.cdxj`` the closed WARCs of ``directory`` it does not cover yet.
+
+    A run adds its own files (and those of a run killed before it could index them), so a
+    refresh does not pay for re-reading the whole archive. A file another run sharing the folder
+    is still writing (it holds a lock on it) is left to that run: indexed half-written, its name
+    would be in the index and its later records never. The new lines are merged into the sorted
+    index and the file is replaced atomically, under a lock (two runs ending together would
+    each replace the other's additions). `verify` reports records missing from the index;
+    `verify --repair` rebuilds it.
     """
     directory = Path(directory)
+    with _index_lock(directory):
+        return _update_cdxj(directory)
+
+
+def _update_cdxj(directory: Path) -> Path:
     output = directory / INDEX_NAME
     if not output.exists():
-        return write_cdxj(directory)
+        return _write_cdxj(directory, output, closed_only=True)
     with output.open(encoding="utf-8") as fh:
         indexed = {m.group(1) for line in fh if (m := _FILENAME.search(line))}
-    missing = [str(p) for p in sorted_warcs(directory) if p.name not in indexed]
+    missing = [
+        str(p) for p in sorted_warcs(directory) if p.name not in indexed and not being_written(p)
+    ]
     if not missing:
         return output
     fd, added = tempfile.mkstemp(prefix=".added-", suffix=".cdxj", dir=directory)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ccme_crawler.fsutil import atomic_replace
+from ccme_crawler.warc.index import INDEX_NAME, being_written, indexed_records
 from ccme_crawler.warc.naming import sorted_warcs
 
 _CHUNK = 1 << 20
@@ -27,7 +28,7 @@ class Problem:
     filename: str
     offset: int  # byte offset of the gzip member in the file
     record_id: str | None  # None when the record could not be read far enough to know it
-    kind: str  # "truncated", "gzip", "format", "block_digest", "payload_digest"
+    kind: str  # "truncated", "gzip", "format", "block_digest", "payload_digest", "not_indexed"
     detail: str
 
     def __str__(self) -> str:
@@ -249,13 +250,33 @@ def _check_member(name: str, member: Member, report: VerifyReport) -> int:
     return good
 
 
-def verify_warc(path: Path, report: VerifyReport | None = None) -> VerifyReport:
+# The record types a CDXJ index lists (what a replay looks up).
+_INDEXED_TYPES = frozenset({"response", "revisit", "resource"})
+
+
+def verify_warc(
+    path: Path, report: VerifyReport | None = None, indexed: set[tuple[str, int]] | None = None
+) -> VerifyReport:
+    """Check one file; with ``indexed`` (the index's ``(filename, offset)``), also report the
+    records the index lacks."""
     report = report or VerifyReport()
     path = Path(path)
     report.files.append(path.name)
     for member in iter_members(path):
         if member.data is not None:
             _check_member(path.name, member, report)
+            if indexed is not None and (path.name, member.offset) not in indexed:
+                headers, _, _ = next(_parse_records(member.data), ({}, b"", None))
+                if headers.get("warc-type") in _INDEXED_TYPES:
+                    report.problems.append(
+                        Problem(
+                            path.name,
+                            member.offset,
+                            headers.get("warc-record-id"),
+                            "not_indexed",
+                            f"record missing from {INDEX_NAME} (`verify --repair` adds it)",
+                        )
+                    )
             continue
         report.records += 1
         report.problems.append(member.problem(path))
@@ -268,9 +289,12 @@ def verify_warcs(directory: Path) -> VerifyReport:
     request/response records) WARC-Payload-Digest match. Problems name file, offset and id."""
     directory = Path(directory)
     report = VerifyReport()
-    paths = [directory] if directory.is_file() else sorted_warcs(directory)
-    for path in paths:
-        verify_warc(path, report)
+    if directory.is_file():
+        return verify_warc(directory, report)
+    indexed = indexed_records(directory) if (directory / INDEX_NAME).exists() else None
+    for path in sorted_warcs(directory):
+        # A file a crawl is still writing is indexed when it is closed.
+        verify_warc(path, report, None if being_written(path) else indexed)
     return report
 
 

@@ -8,6 +8,7 @@ writer rebuilds header blocks from parsed values, losing the original case, spac
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import logging
 import os
@@ -134,6 +135,9 @@ class WarcWriter:
             except FileExistsError:
                 continue
             break
+        # Held until the file is closed: the index leaves a file being written alone (another
+        # run sharing the folder may end first; see index.update_cdxj).
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fh = fh
         self._path = path
         self.files_written.append(path)
