@@ -37,6 +37,7 @@ from ccme_crawler.clock import utc_now
 from ccme_crawler.extensions import crawl_state
 from ccme_crawler.items import PageFailure
 from ccme_crawler.urls import is_site_url, origin_of
+from ccme_crawler.warc.middleware import NOT_FROM_SERVER_FLAG
 
 if TYPE_CHECKING:
     from typing import Self
@@ -368,4 +369,11 @@ class RobotsTxtGuardMiddleware:
             PageFailure(request.url, reason, detail, status, "robots", utc_now()), state.run_id
         )
         close_spider(self.crawler, ROBOTS_UNAVAILABLE)
-        return Response(request.url, status=200, body=DISALLOW_ALL, request=request)
+        # Flagged: the server sent no such answer, so it is kept out of the WARC.
+        return Response(
+            request.url,
+            status=200,
+            body=DISALLOW_ALL,
+            request=request,
+            flags=[NOT_FROM_SERVER_FLAG],
+        )

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 FETCHED_AT_META_KEY = "ccme_fetched_at"
 #: request.meta / response.meta key holding the WarcPointer of the response (or revisit) record.
 META_KEY = "ccme_warc"
+#: Response flag of a response no server sent (a middleware's stand-in): never written to a WARC.
+NOT_FROM_SERVER_FLAG = "ccme_not_from_server"
 #: Priority in DOWNLOADER_MIDDLEWARES: above HttpCompressionMiddleware (590) and
 #: RedirectMiddleware (600), so process_response sees the response as downloaded.
 PRIORITY = 950
@@ -81,6 +83,8 @@ class WarcCaptureMiddleware:
         return middleware
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if NOT_FROM_SERVER_FLAG in response.flags:
+            return response  # a WARC holds only what a server sent
         raw: RawExchange | None = request.meta.pop(RAW_META_KEY, None)
         if raw is None and not self._warned_fallback:
             self._warned_fallback = True
