@@ -37,7 +37,6 @@ from ccme_crawler.clock import utc_now
 from ccme_crawler.extensions import crawl_state
 from ccme_crawler.items import PageFailure
 from ccme_crawler.urls import is_site_url, origin_of
-from ccme_crawler.warc.middleware import NOT_FROM_SERVER_FLAG
 
 if TYPE_CHECKING:
     from typing import Self
@@ -56,6 +55,8 @@ ROBOTS_UNAVAILABLE = "robots_unavailable"
 # RFC 9309 §2.3.1.4: a robots.txt that cannot be read because of a server or network error
 # means "complete disallow".
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+#: Response flag of a response no server sent (a middleware's stand-in): never written to a WARC.
+NOT_FROM_SERVER_FLAG = "ccme_not_from_server"
 
 
 class FetchFailed(IgnoreRequest):
