@@ -109,11 +109,9 @@ def crawl_state(crawler: Crawler) -> CrawlState:
     if not settings.getbool("CCME_LOCK_HELD"):
         lock = RunLock(db_path).acquire()
     storage = Storage.open(db_path)
-    resumed = []
-    for run in storage.abandoned_runs():
-        storage.mark_run_interrupted(run["id"], "process died before the run ended")
-        logger.warning("Run %s never ended (process killed?): resuming its work", run["id"])
-        resumed.append(int(run["id"]))
+    resumed = storage.close_abandoned_runs("process died before the run ended")
+    for run_id in resumed:
+        logger.warning("Run %s never ended (process killed?): resuming its work", run_id)
     run_id = storage.start_run(
         mode=settings.get("CCME_MODE", "auto"),
         base_url=settings.get("CCME_BASE_URL"),

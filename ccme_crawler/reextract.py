@@ -52,6 +52,8 @@ def _is_listing(url: str) -> bool:
 def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
     """Extract every page captured in ``warc_dir`` into the database at ``db_path``."""
     with RunLock(db_path), Storage.open(db_path) as storage:
+        # A crawl or reextract killed before it ended (the lock says no process runs now).
+        storage.close_abandoned_runs("process died before the run ended")
         run_id = storage.start_run(
             mode="reextract",
             base_url="",
