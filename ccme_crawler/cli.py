@@ -39,7 +39,13 @@ from ccme_crawler.runner import (
 from ccme_crawler.sample import SampleServer
 from ccme_crawler.storage import Storage, StorageError, record_row
 from ccme_crawler.urls import SITE_ORIGIN
-from ccme_crawler.warc import package_wacz, repair_warc, verify_warcs, write_cdxj
+from ccme_crawler.warc import (
+    IncompleteIndexError,
+    package_wacz,
+    repair_warc,
+    verify_warcs,
+    write_cdxj,
+)
 
 DEFAULT_DB = Path("data/ccme.sqlite")
 
@@ -349,7 +355,10 @@ def serve_sample(port: int) -> None:
 @click.option(
     "--repair",
     is_flag=True,
-    help="Cut WARC files cut short by a crash back to their last complete record.",
+    help=(
+        "Cut WARC files cut short by a crash back to their last complete record; rebuild the "
+        "index when it lacks records."
+    ),
 )
 def verify(directory: Path, repair: bool) -> None:
     """Check every WARC record's gzip member and digests; name any damaged record."""
@@ -362,7 +371,7 @@ def verify(directory: Path, repair: bool) -> None:
             click.echo(
                 f"{'repaired' if result.repaired else 'not repaired'}: {name}: {result.detail}"
             )
-        if truncated:
+        if truncated or any(p.kind == "not_indexed" for p in report.problems):
             write_cdxj(directory if directory.is_dir() else directory.parent)
             report = verify_warcs(directory)
     for problem in report.problems:
@@ -404,7 +413,10 @@ def package(db_path: Path, warc_dir: Path, output: Path, title: str) -> None:
             ]
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None
-    path = package_wacz(warc_dir, pages, output, title=title)
+    try:
+        path = package_wacz(warc_dir, pages, output, title=title)
+    except IncompleteIndexError as exc:
+        raise click.ClickException(f"not packaged: {exc}") from None
     click.echo(f"{path}: {len(pages)} pages")
 
 
@@ -434,6 +446,13 @@ def reextract(db_path: Path, warc_dir: Path) -> None:
         f"Run {summary.run_id}: {summary.responses} responses read, "
         f"{summary.listing_pages} listing pages; articles: {outcomes}; failures: {failures}"
     )
+    if not summary.complete:
+        for problem in summary.damaged[:20]:
+            click.echo(f"damaged: {problem}", err=True)
+        raise click.ClickException(
+            f"{len(summary.damaged)} damaged WARC record(s) skipped: the database may lack "
+            "their pages (`ccme-crawler verify` shows them)"
+        )
 
 
 def _filter_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -83,6 +83,7 @@ class ListingPage:
     page_number: int | None  # number of this page (1 for the first)
     category_label: str | None
     archive_kind: str | None = None  # "category", "author" or "tag", when the page tells
+    not_found: bool = False  # WordPress's "not found" page (body class ``error404``)
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ import time
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
@@ -35,6 +35,7 @@ from twisted.internet.defer import Deferred
 from ccme_crawler.clock import utc_now
 from ccme_crawler.items import PageFailure
 from ccme_crawler.run import RATE_LIMITED, ROBOTS_UNAVAILABLE, SITE_DOWN, Run, close_spider
+from ccme_crawler.urls import is_site_url, origin_of
 
 if TYPE_CHECKING:
     from typing import Self
@@ -48,6 +49,8 @@ logger = logging.getLogger(__name__)
 # RFC 9309 §2.3.1.4: a robots.txt that cannot be read because of a server or network error
 # means "complete disallow".
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+#: Response flag of a response no server sent (a middleware's stand-in): never written to a WARC.
+NOT_FROM_SERVER_FLAG = "ccme_not_from_server"
 
 
 class FetchFailed(IgnoreRequest):
@@ -183,7 +186,9 @@ class RedirectGuardMiddleware:
 
     A redirect back to a URL already in the chain would be dropped silently by the dupefilter;
     it becomes a ``redirect_loop`` failure. A chain longer than ``REDIRECT_MAX_TIMES`` becomes
-    ``too_many_redirects`` (stock Scrapy only logs it at debug level).
+    ``too_many_redirects`` (stock Scrapy only logs it at debug level). A listing or article
+    page redirected to another host is refused (``offsite_redirect``): that host's page would
+    be stored under the CCME URL (an open redirect would inject foreign content).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -203,6 +208,13 @@ class RedirectGuardMiddleware:
             return response
         target = urljoin(request.url, location.decode("latin-1").strip())
         chain = [*request.meta.get("redirect_urls", []), request.url]
+        if request.meta.get("ccme_kind") in ("listing", "article") and not same_site(
+            target, chain[0]
+        ):
+            raise FetchFailed(
+                "offsite_redirect",
+                f"redirect to another host refused: {request.url} -> {target[:300]}",
+            )
         if target in chain:
             raise FetchFailed(
                 "redirect_loop",
@@ -215,6 +227,28 @@ class RedirectGuardMiddleware:
                 f"last: {request.url} -> {target}",
             )
         return response
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def same_site(target: str, crawled: str) -> bool:
+    """True when a redirect from ``crawled`` to ``target`` stays on the site: the CCME hosts
+    (www. or not), the crawled host itself, or that host moving between http and https."""
+    try:
+        if is_site_url(target, origin_of(crawled)):
+            return True
+        to, src = urlsplit(target), urlsplit(crawled)
+        to_port, src_port = to.port, src.port
+    except ValueError:
+        return False
+    return (
+        to.scheme in _DEFAULT_PORTS
+        and bool(to.hostname)
+        and to.hostname == src.hostname
+        and to_port in (None, _DEFAULT_PORTS[to.scheme])
+        and src_port in (None, _DEFAULT_PORTS.get(src.scheme))
+    )
 
 
 # RFC 9309 §2.5: crawlers "SHOULD impose a parsing limit" of at least 500 KiB.
@@ -318,4 +352,11 @@ class RobotsTxtGuardMiddleware:
             PageFailure(request.url, reason, detail, status, "robots", utc_now()), run.run_id
         )
         close_spider(self.crawler, ROBOTS_UNAVAILABLE)
-        return Response(request.url, status=200, body=DISALLOW_ALL, request=request)
+        # Flagged: the server sent no such answer, so it is kept out of the WARC.
+        return Response(
+            request.url,
+            status=200,
+            body=DISALLOW_ALL,
+            request=request,
+            flags=[NOT_FROM_SERVER_FLAG],
+        )

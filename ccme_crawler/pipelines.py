@@ -13,7 +13,9 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.asyncio import sleep
 
+from ccme_crawler.clock import utc_now
 from ccme_crawler.items import (
     ArticleRecord,
     CategoryLabel,
@@ -24,7 +26,7 @@ from ccme_crawler.items import (
 )
 from ccme_crawler.records import record_from_page
 from ccme_crawler.run import STORAGE_ERROR, Run, close_spider
-from ccme_crawler.storage import DISCOVERY_ITEMS, StorageWriteError
+from ccme_crawler.storage import DISCOVERY_ITEMS, StorageBusyError, StorageWriteError
 
 logger = logging.getLogger(__name__)
 
@@ -87,46 +89,123 @@ class StoreArticlePipeline(_CrawlerPipeline):
     A write SQLite refuses (disk full, I/O error) stops the run with close reason
     ``storage_error`` (exit status 74): the failed transaction was rolled back, so the file
     holds whole records only, and the next run fetches what was not stored.
+
+    A write lock held by another process does not block the reactor: each write tries once
+    without waiting, and is tried again after a pause (the downloads go on meanwhile) for at
+    most ``CCME_WRITE_WAIT`` seconds. A write that cannot happen in that time is a failure of
+    that page (``storage_busy``), kept in memory and recorded at the end of the run; its walk
+    stays incomplete and the next run fetches the page again.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.broken: str | None = None
+        self.write_wait = crawler.settings.getfloat("CCME_WRITE_WAIT", 60.0)
+        self.gone_after = crawler.settings.getint("CCME_GONE_AFTER", 3)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if self.broken is not None:
             # Logged once below; the items still in flight are dropped quietly (the next run
             # fetches them again).
             raise DropItem(
                 f"not stored: the database cannot be written ({self.broken})", log_level="DEBUG"
             )
-        run = Run.of(self.crawler)
-        try:
-            if isinstance(item, ArticleRecord):
-                result = run.storage.upsert_article(item, run.run_id)
-                self.stats.inc_value(f"ccme/articles/{result.outcome}")
-            elif isinstance(item, ListingEntry):
-                run.storage.record_listing_entry(item)
-            elif isinstance(item, PageFailure):
-                run.storage.record_failure(item, run.run_id)
-            elif isinstance(item, NotModified):
-                run.storage.record_not_modified(item.url, item.checked_at)
-            elif isinstance(item, CategoryLabel):
-                run.storage.record_category_label(item.path, item.label, None)
-            elif isinstance(item, DISCOVERY_ITEMS):
-                run.storage.discovery.record(item, run.run_id)
-        except StorageWriteError as exc:
-            # Not StorageBusyError: lock timeouts are not expected (WAL, long busy timeout) but
-            # are not disk faults either, and go up as errors of the item.
-            self.broken = str(exc)
-            self.stats.set_value("ccme/storage_error", self.broken)
-            logger.error(
-                "Cannot write to the database %s (%s): stopping the run",
-                run.storage.path,
-                exc,
+        state = Run.of(self.crawler)
+        waited, pause = 0.0, _FIRST_PAUSE
+        while True:
+            try:
+                with state.storage.busy_timeout(0):
+                    self._write(state, item)
+                return item
+            except StorageBusyError as exc:
+                if waited >= self.write_wait:
+                    self._not_written(state, item, str(exc), waited)
+                    raise DropItem(
+                        f"not stored: the database stayed locked for {waited:.0f} s"
+                    ) from exc
+                self.stats.inc_value("ccme/storage_busy_waits")
+                await sleep(pause)
+                waited += pause
+                pause = min(pause * 2, _LONGEST_PAUSE)
+            except StorageWriteError as exc:
+                self.broken = str(exc)
+                self.stats.set_value("ccme/storage_error", self.broken)
+                logger.error(
+                    "Cannot write to the database %s (%s): stopping the run",
+                    state.storage.path,
+                    exc,
+                )
+                close_spider(self.crawler, STORAGE_ERROR)
+                raise DropItem(
+                    f"not stored: the database cannot be written ({exc})", log_level="DEBUG"
+                ) from exc
+
+    def _write(self, state: Run, item: Any) -> None:
+        if isinstance(item, ArticleRecord):
+            result = state.storage.upsert_article(item, state.run_id)
+            self.stats.inc_value(f"ccme/articles/{result.outcome}")
+        elif isinstance(item, ListingEntry):
+            state.storage.record_listing_entry(item)
+        elif isinstance(item, PageFailure):
+            self._write_failure(state, item)
+        elif isinstance(item, NotModified):
+            state.storage.record_not_modified(item.url, item.checked_at)
+        elif isinstance(item, CategoryLabel):
+            state.storage.record_category_label(item.path, item.label, None)
+        elif isinstance(item, DISCOVERY_ITEMS):
+            state.storage.discovery.record(item, state.run_id)
+
+    def _write_failure(self, state: Run, failure: PageFailure) -> None:
+        """Record a failure; an article that answered 404 on ``CCME_GONE_AFTER`` visits is gone
+        for good (``gone_pages``): its 404 is no longer a failure of the run."""
+        not_found = failure.kind == "article" and failure.status == 404 and self.gone_after > 0
+        storage = state.storage
+        if not_found and storage.is_gone(failure.url):
+            storage.mark_gone(failure.url, 404, 1)
+            self._uncount(failure)
+            return
+        storage.record_failure(failure, state.run_id)
+        if not_found and (visits := storage.not_found_visits(failure.url)) >= self.gone_after:
+            logger.info("Gone for good after %s visits answering 404: %s", visits, failure.url)
+            storage.mark_gone(failure.url, 404, visits)
+            self._uncount(failure)
+
+    def _uncount(self, failure: PageFailure) -> None:
+        # Counted as a failure where the 404 was met (the spider); a gone page is not one.
+        self.stats.inc_value("ccme/failures", -1)
+        self.stats.inc_value(f"ccme/failures/{failure.reason}", -1)
+        self.stats.inc_value("ccme/articles/gone")
+
+    def _not_written(self, state: Run, item: Any, error: str, waited: float) -> None:
+        detail = f"database locked by another process for {waited:.0f} s ({error})"
+        now = utc_now()
+        if isinstance(item, PageFailure):
+            # Counted where it was made; a failed listing page already keeps its walk open.
+            state.not_written(item, None)
+            return
+        if isinstance(item, ArticleRecord):
+            failure = PageFailure(
+                item.article.url, "storage_busy", detail, item.http_status, "article", now
             )
-            close_spider(self.crawler, STORAGE_ERROR)
-            raise DropItem(
-                f"not stored: the database cannot be written ({exc})", log_level="DEBUG"
-            ) from exc
-        return item
+            category = item.listing_category
+        elif isinstance(item, ListingEntry):
+            failure = PageFailure(item.listing_url, "storage_busy", detail, None, "listing", now)
+            category = item.listing_category
+        elif isinstance(item, NotModified):
+            failure = PageFailure(item.url, "storage_busy", detail, 304, "article", now)
+            category = None
+        elif isinstance(item, CategoryLabel):
+            failure = PageFailure(item.path, "storage_busy", detail, None, "listing", now)
+            category = item.path
+        else:  # a discovery record: the next run discovers again
+            logger.warning("Discovery record not stored, the database stayed locked")
+            return
+        logger.warning("Not stored, the database stayed locked: %s", failure.url)
+        self.stats.inc_value("ccme/failures")
+        self.stats.inc_value("ccme/failures/storage_busy")
+        state.not_written(failure, category)
+
+
+# Pauses between tries of a write the lock refused: short at first, then every two seconds.
+_FIRST_PAUSE = 0.1
+_LONGEST_PAUSE = 2.0

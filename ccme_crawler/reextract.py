@@ -27,7 +27,7 @@ from ccme_crawler.records import (
 )
 from ccme_crawler.storage import Storage
 from ccme_crawler.urls import is_discovery_url, is_listing_url, listing_path, origin_of
-from ccme_crawler.warc import CapturedPage, iter_captured_pages
+from ccme_crawler.warc import CapturedPage, Problem, iter_captured_pages
 
 
 @dataclass
@@ -37,11 +37,19 @@ class ReextractSummary:
     listing_pages: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
+    damaged: list[Problem] = field(default_factory=list)  # WARC records that could not be read
+
+    @property
+    def complete(self) -> bool:
+        """Every captured record was read (pages that are not articles are not damage)."""
+        return not self.damaged
 
 
 def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
     """Extract every page captured in ``warc_dir`` into the database at ``db_path``."""
     with RunLock(db_path), Storage.open(db_path) as storage:
+        # A crawl or reextract killed before it ended (the lock says no process runs now).
+        storage.close_abandoned_runs("process died before the run ended")
         run_id = storage.start_run(
             mode="reextract",
             base_url="",
@@ -53,7 +61,7 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
         redirected_from: dict[str, str] = {}
         status = "completed"
         try:
-            for page in iter_captured_pages(warc_dir):
+            for page in iter_captured_pages(warc_dir, summary.damaged):
                 summary.responses += 1
                 url = page.target_uri
                 if 300 <= page.status < 400 and page.headers.get("location"):
@@ -73,6 +81,8 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
                     summary.outcomes[outcome] += 1
                 else:
                     summary.failures[result.reason] += 1
+            if summary.damaged:
+                status = "incomplete"
         except BaseException:
             status = "interrupted"
             raise
@@ -86,9 +96,9 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
                     "articles_new": summary.outcomes["new"],
                     "articles_updated": summary.outcomes["updated"] + summary.outcomes["corrected"],
                     "articles_unchanged": summary.outcomes["unchanged"],
-                    "failures": sum(summary.failures.values()),
+                    "failures": sum(summary.failures.values()) + len(summary.damaged),
                 },
-                "reextract",
+                "damaged_records" if summary.damaged else "reextract",
             )
     return summary
 

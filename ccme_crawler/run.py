@@ -21,9 +21,9 @@ from twisted.internet.defer import Deferred
 
 from ccme_crawler import __version__
 from ccme_crawler.discovery import NOTHING_DISCOVERED
-from ccme_crawler.items import DiscoveryCache, SitemapEntry
+from ccme_crawler.items import DiscoveryCache, PageFailure, SitemapEntry
 from ccme_crawler.locking import RunLock
-from ccme_crawler.storage import Storage
+from ccme_crawler.storage import Storage, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +161,10 @@ class Run:
     walks_open: set[str] = field(default_factory=set)
     walks_done: dict[str, tuple[int, bool]] = field(default_factory=dict)
     close_reason: str | None = None
+    # Pages whose write could not happen (the database stayed locked): recorded at the end of
+    # the run, and their walks stay incomplete.
+    unwritten: list[PageFailure] = field(default_factory=list)
+    walks_failed: set[str] = field(default_factory=set)
     # The engine's closing task, kept so that it is not garbage-collected while it runs.
     _closing: Deferred[None] | None = None
 
@@ -189,11 +193,9 @@ class Run:
         if not settings.getbool("CCME_LOCK_HELD"):
             lock = RunLock(db_path).acquire()
         storage = Storage.open(db_path)
-        resumed = []
-        for row in storage.abandoned_runs():
-            storage.mark_run_interrupted(row["id"], "process died before the run ended")
-            logger.warning("Run %s never ended (process killed?): resuming its work", row["id"])
-            resumed.append(int(row["id"]))
+        resumed = storage.close_abandoned_runs("process died before the run ended")
+        for row_id in resumed:
+            logger.warning("Run %s never ended (process killed?): resuming its work", row_id)
         run_id = storage.start_run(
             mode=settings.get("CCME_MODE", "auto"),
             base_url=settings.get("CCME_BASE_URL"),
@@ -241,6 +243,23 @@ class Run:
         self.walks_open.discard(category)
         self.walks_done[category] = (pages, reached_end)
 
+    def not_written(self, failure: PageFailure, category: str | None) -> None:
+        self.unwritten.append(failure)
+        if category:
+            self.walks_failed.add(category)
+
+    def record_unwritten(self) -> None:
+        """Write the failures kept in memory (the lock that refused them may be gone)."""
+        try:
+            for failure in self.unwritten:
+                self.storage.record_failure(failure, self.run_id)
+        except StorageError as exc:
+            logger.error(
+                "Could not record %s page failures (%s): the next run fetches them again",
+                len(self.unwritten),
+                exc,
+            )
+
     def commit_walks(self) -> None:
         """Record the completed walks, once the run has stored everything it fetched.
 
@@ -248,6 +267,8 @@ class Run:
         killed before then leaves its walks incomplete and the next run walks them again.
         """
         for category, (pages, reached_end) in self.walks_done.items():
+            if category in self.walks_failed:
+                continue
             self.storage.complete_category_walk(self.run_id, category, pages, reached_end)
 
     # --- the end ---
@@ -255,7 +276,8 @@ class Run:
     def finish(self, reason: str, counts: dict[str, int]) -> str:
         """Record the walks, the status for ``reason`` and the counts; close the database and
         release the lock. Returns the status."""
-        status = run_status(reason, bool(self.walks_open))
+        status = run_status(reason, bool(self.walks_open or self.unwritten))
+        self.record_unwritten()
         self.commit_walks()
         self.storage.finish_run(self.run_id, status, counts, reason)
         self.storage.close()

@@ -130,11 +130,15 @@ _MINIMUM: dict[str, float] = {
     "CCME_FAILURE_THRESHOLD": 0,
     "CCME_WARC_MAX_SIZE": 1,
     "CCME_SHUTDOWN_GRACE": 0,
+    "CCME_WRITE_WAIT": 0,
+    "CCME_GONE_AFTER": 0,
 }
 _ABOVE_ZERO = frozenset({"DOWNLOAD_TIMEOUT", "AUTOTHROTTLE_TARGET_CONCURRENCY"})
 _MAXIMUM: dict[str, float] = {"CCME_FAILURE_THRESHOLD": 1}
 # Seconds, read with getfloat although their default is a whole number.
-_FLOAT_SETTINGS = frozenset({"DOWNLOAD_TIMEOUT", "DOWNLOAD_DELAY", "CCME_SHUTDOWN_GRACE"})
+_FLOAT_SETTINGS = frozenset(
+    {"DOWNLOAD_TIMEOUT", "DOWNLOAD_DELAY", "CCME_SHUTDOWN_GRACE", "CCME_WRITE_WAIT"}
+)
 _CHOICES: dict[str, tuple[str, ...]] = {
     "LOG_LEVEL": ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"),
     "CCME_PAGINATION": ("sequential", "parallel"),

@@ -116,3 +116,9 @@ CCME_SITE_DOWN_AFTER = 20
 # After SIGINT/SIGTERM, work in flight may end for this many seconds; then (or at a second
 # signal) the run stops at once and is marked interrupted (exit status 130).
 CCME_SHUTDOWN_GRACE = 10.0
+# A write refused because another process holds the database's write lock is tried again, without
+# blocking the downloads, for up to this many seconds; then it is a "storage_busy" page failure.
+CCME_WRITE_WAIT = 60.0
+# An article that answered 404 in this many runs is gone for good (table gone_pages; a stored
+# row is kept): its 404 no longer fails a run. 0 never marks a page gone.
+CCME_GONE_AFTER = 3

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import re
 import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from ccme_mirror import render
@@ -23,11 +25,17 @@ __all__ = [
     "every_page_exists",
     "gzip_bomb",
     "huge_page",
+    "listing_edited",
+    "listing_with_link",
+    "listing_without_posts",
+    "maintenance_page",
+    "redirect_off_site",
     "redirect_to",
     "reset_connection",
     "respond",
     "respond_bytes",
     "slow_drip",
+    "soft_404_page",
     "times",
     "truncated",
 ]
@@ -228,6 +236,75 @@ def every_page_exists() -> Fault:
         html = html.replace("<head>", "<head>" + next_link, 1)
         handler.record.kind = "listing"
         handler.send_page(200, html, headers=no_cache_headers())
+        return True
+
+    return fault
+
+
+MAINTENANCE_HTML = (
+    "<!DOCTYPE html><html><head><title>Maintenance</title></head><body>"
+    "<h1>Site en maintenance</h1><p>Le site est momentanément indisponible.</p></body></html>"
+)
+_LISTING_POST = re.compile(r'<article class="l-post.*?</article>', re.DOTALL)
+
+
+def maintenance_page() -> Fault:
+    """200 with a maintenance notice (a plugin's "back soon" page): no listing, no posts."""
+    return respond(200, MAINTENANCE_HTML)
+
+
+def soft_404_page() -> Fault:
+    """200 with WordPress's "not found" page (body class ``error404``)."""
+
+    def fault(handler: MirrorRequestHandler) -> bool:
+        handler.send_page(200, render.render_404(handler.server.mirror.link_origin))
+        return True
+
+    return fault
+
+
+def listing_edited(edit: Callable[[str], str]) -> Fault:
+    """Serve a listing page as rendered, passed through ``edit(html)``."""
+
+    def fault(handler: MirrorRequestHandler) -> bool:
+        path = unquote(urlsplit(handler.path).path)
+        match = PAGED_LISTING.match(path)
+        site = handler.server.mirror.site
+        category = site.category(match.group("cat") if match else path)
+        page = int(match.group("n")) if match else 1
+        if category is None or site.listing(category.path, page) is None:
+            return False
+        html = render.render_listing(site, category, page, handler.server.mirror.link_origin)
+        handler.record.kind = "listing"
+        handler.send_page(200, edit(html), headers=no_cache_headers())
+        return True
+
+    return fault
+
+
+def listing_without_posts() -> Fault:
+    """The real listing page, heading and pagination included, with its posts taken out."""
+    return listing_edited(lambda html: _LISTING_POST.sub("", html))
+
+
+def listing_with_link(href: str) -> Fault:
+    """The real listing page with one more post, first, linking to ``href`` as written."""
+
+    def edit(html: str) -> str:
+        post = (
+            f'<article class="l-post list-post"><h2 class="is-title post-title">'
+            f'<a href="{href}">Lien cassé</a></h2></article>'
+        )
+        return html.replace('<article class="l-post', post + '<article class="l-post', 1)
+
+    return listing_edited(edit)
+
+
+def redirect_off_site(base_url: str, status: int = 302) -> Fault:
+    """Redirect to the same path on another host (``base_url``: scheme://host:port)."""
+
+    def fault(handler: MirrorRequestHandler) -> bool:
+        handler.send_page(status, b"", headers={"Location": base_url.rstrip("/") + handler.path})
         return True
 
     return fault

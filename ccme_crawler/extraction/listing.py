@@ -49,8 +49,26 @@ def _clean(text: str | None) -> str | None:
     return text or None
 
 
+def _join(base: str, href: str) -> str:
+    """``href`` made absolute against ``base``; a link urljoin cannot read (``http://[…``) is
+    kept as linked, for the caller to report (``records.listing_entries``: ``malformed_url``)."""
+    try:
+        return absolute(base, href)
+    except ValueError:
+        return href.strip()
+
+
+def _page_number(url: str) -> int | None:
+    try:
+        return page_number_of(url)
+    except ValueError:
+        return None
+
+
 def extract_listing(html: str, url: str) -> ListingPage:
-    """Article links (in page order), next page and last page number of a listing page."""
+    """Article links (in page order), next page and last page number of a listing page.
+
+    Never raises on what a page holds: a malformed link is kept as linked."""
     sel = Selector(text=html or "<html></html>")
     content = sel.css(".main-content") or sel
     items: list[ListingItem] = []
@@ -65,7 +83,7 @@ def extract_listing(html: str, url: str) -> ListingPage:
         post = link.xpath("ancestor::article[1]")
         items.append(
             ListingItem(
-                url=absolute(url, href),
+                url=_join(url, href),
                 title=_clean(" ".join(link.css("::text").getall())),
                 published_at=post.css("time.post-date::attr(datetime)").get(),
             )
@@ -76,18 +94,20 @@ def extract_listing(html: str, url: str) -> ListingPage:
     )
     # The label of the last page reads "1 800" (French thousands separator): use the hrefs.
     numbers = [
-        page_number_of(absolute(url, href))
+        number
         for href in sel.css("nav.main-pagination a.page-numbers::attr(href)").getall()
+        if (number := _page_number(_join(url, href))) is not None
     ]
-    current = page_number_of(url)
+    current = _page_number(url) or 1
     label, kind = _archive_heading(sel)
     return ListingPage(
         items=items,
-        next_url=absolute(url, next_href) if next_href else None,
+        next_url=_join(url, next_href) if next_href else None,
         last_page=max([*numbers, current]) if items or numbers else None,
         page_number=current,
         category_label=label or _clean(sel.css("nav#breadcrumb span.current::text").get()),
         archive_kind=kind or _kind_of_body(sel),
+        not_found="error404" in _body_classes(sel),
     )
 
 
@@ -111,8 +131,12 @@ def _archive_heading(sel: Selector) -> tuple[str | None, str | None]:
 
 def _kind_of_body(sel: Selector) -> str | None:
     """WordPress's body classes name the archive: "archive category", "archive author", …"""
-    classes = set((sel.css("body::attr(class)").get() or "").split())
+    classes = _body_classes(sel)
     for kind in ("category", "author", "tag"):
         if kind in classes:
             return kind
     return None
+
+
+def _body_classes(sel: Selector) -> set[str]:
+    return set((sel.css("body::attr(class)").get() or "").split())

@@ -56,6 +56,11 @@ from ccme_crawler.items import (
 from ccme_crawler.middlewares import FetchFailed
 from ccme_crawler.records import listing_entries, listing_from_response, page_from_response
 from ccme_crawler.run import SITE_DOWN, Run, SpiderView, close_spider
+from ccme_crawler.spiders.listing_health import (
+    announced_last_page,
+    listing_404_fault,
+    listing_fault,
+)
 from ccme_crawler.spiders.rules import (
     ListingFacts,
     WalkLimits,
@@ -152,6 +157,8 @@ class _Walk:
         self.articles_pending = 0  # article requests found by this walk and not answered yet
         self.completed = False
         self.scheduled_up_to = 1
+        self.announced_last: int | None = None  # the highest page number a page linked to
+        self.failed = False  # a listing page failed: the walk is not complete, whatever follows
 
 
 def _split(raw: str | Iterable[str] | None) -> list[str]:
@@ -620,12 +627,16 @@ class ArchiveSpider(scrapy.Spider):
         walk.pages_done += 1
         self.crawler.stats.inc_value("ccme/listing_pages")
         listing = listing_from_response(response, utc_now())
+        if not isinstance(listing, PageFailure):
+            walk.announced_last = announced_last_page(walk.announced_last, listing)
+            fault = listing_fault(listing, page, walk.announced_last)
+            if fault is not None:
+                listing = PageFailure(
+                    response.url, fault.reason, fault.detail, response.status, "listing", utc_now()
+                )
         if isinstance(listing, PageFailure):
-            # Not a listing page at all: the walk stays incomplete and is walked again next run.
-            walk.stopped = True
-            self.crawler.stats.inc_value("ccme/failures")
-            self.crawler.stats.inc_value(f"ccme/failures/{listing.reason}")
-            yield listing
+            # Not a page of the walk: the walk stays incomplete and is walked again next run.
+            yield self._listing_failure(walk, listing)
             return
         if page == 1:
             yield ListingStatus(category, response.status, utc_now())
@@ -639,6 +650,18 @@ class ArchiveSpider(scrapy.Spider):
             self.logger.debug(
                 "Skipped link %r on %s: %s", skipped.url, response.url, skipped.reason
             )
+            if skipped.reason == "malformed_url":
+                # An article linked that cannot be fetched: recorded; the rest of the page and
+                # the walk go on.
+                self._count_failure("malformed_link")
+                yield PageFailure(
+                    response.url,
+                    "malformed_link",
+                    f"link {skipped.url[:500]!r}: {skipped.detail}",
+                    response.status,
+                    "listing",
+                    utc_now(),
+                )
         for entry in links.entries:
             yield entry
             url = entry.url
@@ -712,11 +735,14 @@ class ArchiveSpider(scrapy.Spider):
 
     def _maybe_complete(self, walk: _Walk) -> None:
         # See Run.commit_walks: the walk is recorded at the end of the run only.
-        if not walk_is_complete(
-            completed=walk.completed,
-            pages_pending=len(walk.pending),
-            articles_pending=walk.articles_pending,
-            done_walking=walk.done_walking,
+        if (
+            not walk_is_complete(
+                completed=walk.completed,
+                pages_pending=len(walk.pending),
+                articles_pending=walk.articles_pending,
+                done_walking=walk.done_walking,
+            )
+            or walk.failed
         ):
             return
         walk.completed = True
@@ -737,9 +763,13 @@ class ArchiveSpider(scrapy.Spider):
         walk.pending.discard(page)
         reason, status, detail = failure_reason(failure)
         if listing_failure_ends_walk(status, page):
-            walk.reached_end = walk.done_walking = True
-            self._maybe_complete(walk)
-            return
+            fault = listing_404_fault(page, walk.announced_last)
+            if fault is None:
+                # WordPress answers 404 past the last page: the walk is over.
+                walk.reached_end = walk.done_walking = True
+                self._maybe_complete(walk)
+                return
+            reason, detail = fault.reason, fault.detail
         if page == 1 and status in (404, 410):
             yield ListingStatus(category, status, utc_now())
             if self.listing_source.get(category) == "cache" and self.discovery_passes == 0:
@@ -755,10 +785,19 @@ class ArchiveSpider(scrapy.Spider):
                     PageFailure(request.url, reason, detail, status, "listing", utc_now())
                 )
                 return
-        walk.stopped = True
+        yield self._listing_failure(
+            walk, PageFailure(request.url, reason, detail, status, "listing", utc_now())
+        )
+
+    def _listing_failure(self, walk: _Walk, failure: PageFailure) -> PageFailure:
+        """A listing page of the walk failed: the walk stops here and stays incomplete."""
+        walk.stopped = walk.failed = True
+        self._count_failure(failure.reason)
+        return failure
+
+    def _count_failure(self, reason: str) -> None:
         self.crawler.stats.inc_value("ccme/failures")
         self.crawler.stats.inc_value(f"ccme/failures/{reason}")
-        yield PageFailure(request.url, reason, detail, status, "listing", utc_now())
 
     def _listing_gone(self, walk: _Walk, failure: PageFailure) -> Iterator[Any]:
         """A cached listing answers 404: the site changed. Its failure is held while the

@@ -161,6 +161,7 @@ class ArticleStore(AnalysisStore):
                 "AND resolved_at IS NULL",
                 (now, art.url, record.fetched_url),
             )
+            self.conn.execute("DELETE FROM gone_pages WHERE url = ?", (art.url,))  # it came back
         return UpsertResult(outcome, version)
 
     def _correct_article(self, url: str, values: dict[str, Any]) -> bool:
@@ -225,6 +226,37 @@ class ArticleStore(AnalysisStore):
                     failure.detail[:2000],
                     failure.failed_at or utc_now(),
                 ),
+            )
+
+    def is_gone(self, url: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM gone_pages WHERE url = ?", (url,)).fetchone()
+            is not None
+        )
+
+    def not_found_visits(self, url: str) -> int:
+        """Runs in which ``url`` answered 404 since it was last stored (unresolved failures)."""
+        (count,) = self.conn.execute(
+            "SELECT count(DISTINCT coalesce(run_id, id)) FROM page_failures "
+            "WHERE url = ? AND http_status = 404 AND resolved_at IS NULL",
+            (url,),
+        ).fetchone()
+        return int(count)
+
+    def mark_gone(self, url: str, http_status: int, visits: int) -> None:
+        """The page is gone for good: remembered in ``gone_pages``, its failures resolved."""
+        now = utc_now()
+        with self.transaction():
+            self.conn.execute(
+                """INSERT INTO gone_pages (url, gone_at, http_status, visits, last_checked_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(url) DO UPDATE SET visits = visits + 1,
+                    last_checked_at = excluded.last_checked_at""",
+                (url, now, http_status, visits, now),
+            )
+            self.conn.execute(
+                "UPDATE page_failures SET resolved_at = ? WHERE url = ? AND resolved_at IS NULL",
+                (now, url),
             )
 
     def articles_for_recheck(self, published_since: str | None) -> list[dict[str, Any]]:

@@ -118,6 +118,16 @@ class Connection:
         self.close()
 
     @contextmanager
+    def busy_timeout(self, milliseconds: int) -> Iterator[None]:
+        """Writes inside wait at most ``milliseconds`` for another connection's write lock
+        (0: not at all), then raise ``StorageBusyError``; the usual timeout after."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; a write SQLite refuses becomes a ``StorageError``.
 

@@ -65,12 +65,29 @@ class RunStore(Connection):
         return list(self.db.query("SELECT * FROM crawl_runs WHERE status = 'running'"))
 
     def mark_run_interrupted(self, run_id: int, reason: str) -> None:
+        """Close a run whose process died. Its counters were never written (they are written
+        when a run ends): what it stored is counted from the rows it left."""
         with self.transaction():
             self.conn.execute(
-                "UPDATE crawl_runs SET status = 'interrupted', ended_at = coalesce(ended_at, ?), "
-                "finish_reason = ? WHERE id = ?",
-                (utc_now(), reason, run_id),
+                """UPDATE crawl_runs SET status = 'interrupted',
+                    ended_at = coalesce(ended_at, :now), finish_reason = :reason,
+                    articles_new = max(articles_new, (SELECT count(*) FROM articles
+                        WHERE run_id = :id AND version = 1)),
+                    articles_updated = max(articles_updated, (SELECT count(*) FROM articles
+                        WHERE run_id = :id AND version > 1)),
+                    failures = max(failures, (SELECT count(*) FROM page_failures
+                        WHERE run_id = :id))
+                WHERE id = :id""",
+                {"now": utc_now(), "reason": reason, "id": run_id},
             )
+
+    def close_abandoned_runs(self, reason: str) -> list[int]:
+        """Mark the runs still marked running as interrupted (their process died; the caller
+        holds the lock), with what they stored counted; returns their ids."""
+        ids = [int(run["id"]) for run in self.abandoned_runs()]
+        for run_id in ids:
+            self.mark_run_interrupted(run_id, reason)
+        return ids
 
     def get_run(self, run_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("SELECT * FROM crawl_runs WHERE id = ?", [run_id]))

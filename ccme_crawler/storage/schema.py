@@ -249,12 +249,27 @@ def _m5_countries_and_stories(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m6_gone_pages(db: sqlite_utils.Database) -> None:
+    # Articles deleted from the site for good (404 on CCME_GONE_AFTER visits): their 404 no
+    # longer fails a run. A stored article that is gone keeps its row in `articles`.
+    db.execute(
+        """CREATE TABLE gone_pages (
+            url TEXT PRIMARY KEY,
+            gone_at TEXT NOT NULL,
+            http_status INTEGER,
+            visits INTEGER NOT NULL,
+            last_checked_at TEXT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m1_initial,
     _m2_articles_view,
     _m3_source_url,
     discovery._m4_discovery,
     _m5_countries_and_stories,
+    _m6_gone_pages,
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import heapq
 import json
@@ -9,17 +10,33 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cdxj_indexer.main import write_cdx_index
 
 from ccme_crawler import __version__
-from ccme_crawler.fsutil import atomic_replace, temp_path_beside
 from ccme_crawler.warc.naming import sorted_warcs
 
 INDEX_NAME = "index.cdxj"
+_LOCK_NAME = ".index.lock"
+
+
+@contextmanager
+def _index_lock(directory: Path) -> Iterator[None]:
+    """Held while ``index.cdxj`` is read and replaced: two crawls sharing a WARC folder would
+    otherwise each replace the index with their own additions, and one run's lines would be lost.
+    """
+    with open(directory / _LOCK_NAME, "a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 WACZ_VERSION = "1.1.1"
 
 
@@ -28,53 +45,114 @@ def write_cdxj(directory: Path, output: Path | None = None) -> Path:
     revisit and resource record (``SURT timestamp {json}``, with url, mime, status, digest,
     length, offset and filename as cdxj-indexer writes them). Replaced atomically."""
     directory = Path(directory)
-    output = Path(output) if output else directory / INDEX_NAME
-    warcs = [str(path) for path in sorted_warcs(directory)]
-    with atomic_replace(output) as tmp:
-        tmp.touch(mode=_umask_mode())  # an empty index when there is no WARC yet
+    if output is None:
+        with _index_lock(directory):
+            return _write_cdxj(directory, directory / INDEX_NAME, closed_only=True)
+    return _write_cdxj(directory, Path(output))
+
+
+def being_written(path: Path) -> bool:
+    """True while a writer holds ``path`` open (``WarcWriter`` locks the file it writes)."""
+    try:
+        with open(path, "rb") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    except FileNotFoundError:
+        return False
+    return False
+
+
+def _write_cdxj(directory: Path, output: Path, *, closed_only: bool = False) -> Path:
+    warcs = [
+        str(path) for path in sorted_warcs(directory) if not (closed_only and being_written(path))
+    ]
+    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=output.parent)
+    os.close(fd)
+    try:
         if warcs:
-            write_cdx_index(str(tmp), warcs, {"sort": True, "post_append": True})
+            write_cdx_index(tmp, warcs, {"sort": True, "post_append": True})
         os.chmod(tmp, _umask_mode())
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return output
 
 
 _FILENAME = re.compile(r'"filename": "([^"]+)"')
 
 
-def update_cdxj(directory: Path) -> Path:
-    """Add to ``index.cdxj`` the WARCs of ``directory`` it does not cover yet.
+def indexed_records(directory: Path) -> set[tuple[str, int]]:
+    """``(filename, offset)`` of every record ``index.cdxj`` of ``directory`` lists."""
+    index = Path(directory) / INDEX_NAME
+    found: set[tuple[str, int]] = set()
+    if not index.exists():
+        return found
+    with index.open(encoding="utf-8") as fh:
+        for line in fh:
+            _, _, fields = line.partition(" {")
+            try:
+                entry = json.loads("{" + fields)
+                found.add((str(entry["filename"]), int(entry["offset"])))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return found
 
-    A run adds only its own files (and those of a run killed before it could index them), so a
-    refresh does not pay for re-reading the whole archive. The new lines are merged into the
-    sorted index and the file is replaced atomically.
+
+def update_cdxj(directory: Path) -> Path:
+    """Add to ``index.cdxj`` the closed WARCs of ``directory`` it does not cover yet.
+
+    A run adds its own files (and those of a run killed before it could index them), so a
+    refresh does not pay for re-reading the whole archive. A file another run sharing the folder
+    is still writing (it holds a lock on it) is left to that run: indexed half-written, its name
+    would be in the index and its later records never. The new lines are merged into the sorted
+    index and the file is replaced atomically, under a lock (two runs ending together would
+    each replace the other's additions). `verify` reports records missing from the index;
+    `verify --repair` rebuilds it.
     """
     directory = Path(directory)
+    with _index_lock(directory):
+        return _update_cdxj(directory)
+
+
+def _update_cdxj(directory: Path) -> Path:
     output = directory / INDEX_NAME
     if not output.exists():
-        return write_cdxj(directory)
+        return _write_cdxj(directory, output, closed_only=True)
     with output.open(encoding="utf-8") as fh:
         indexed = {m.group(1) for line in fh if (m := _FILENAME.search(line))}
-    missing = [str(p) for p in sorted_warcs(directory) if p.name not in indexed]
+    missing = [
+        str(p) for p in sorted_warcs(directory) if p.name not in indexed and not being_written(p)
+    ]
     if not missing:
         return output
-    added = temp_path_beside(output)
+    fd, added = tempfile.mkstemp(prefix=".added-", suffix=".cdxj", dir=directory)
+    os.close(fd)
+    fd, merged = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=directory)
+    os.close(fd)
     try:
-        with atomic_replace(output) as merged:
-            write_cdx_index(str(added), missing, {"sort": True, "post_append": True})
-            with (
-                output.open(encoding="utf-8") as old,
-                added.open(encoding="utf-8") as new,
-                merged.open("x", encoding="utf-8") as out,
-            ):
-                out.writelines(heapq.merge(old, new))
-            os.chmod(merged, _umask_mode())
+        write_cdx_index(added, missing, {"sort": True, "post_append": True})
+        with (
+            output.open(encoding="utf-8") as old,
+            open(added, encoding="utf-8") as new,
+            open(merged, "w", encoding="utf-8") as out,
+        ):
+            out.writelines(heapq.merge(old, new))
+        os.chmod(merged, _umask_mode())
+        os.replace(merged, output)
+    except BaseException:
+        Path(merged).unlink(missing_ok=True)
+        raise
     finally:
-        added.unlink(missing_ok=True)
+        Path(added).unlink(missing_ok=True)
     return output
 
 
 def _umask_mode() -> int:
-    """The mode a plain open() gives a new file, whatever cdxj-indexer creates it with."""
+    """The mode a plain open() would give a new file (mkstemp makes them private)."""
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
@@ -94,6 +172,22 @@ def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class IncompleteIndexError(ValueError):
+    """Pages of the package are missing from the index built from its WARCs (damaged records)."""
+
+
+def _indexed_urls(index: Path) -> set[str]:
+    urls = set()
+    with index.open(encoding="utf-8") as fh:
+        for line in fh:
+            _, _, fields = line.partition(" {")
+            try:
+                urls.add(str(json.loads("{" + fields)["url"]))
+            except (ValueError, KeyError):
+                continue
+    return urls
+
+
 def package_wacz(
     warc_dir: Path,
     pages: Iterable[dict[str, object]],
@@ -108,6 +202,10 @@ def package_wacz(
     becomes ``Z``) and optionally ``title`` and ``id``. WARCs are stored (not re-compressed), so
     the CDXJ offsets stay valid inside the zip. The output is written to a temporary file beside
     ``output`` and renamed into place.
+
+    Raises ``IncompleteIndexError``, and writes nothing, when pages are missing from the index
+    (a damaged record stops the indexer at that point of its file): a replay of such a package
+    would silently lack them.
     """
     warc_dir = Path(warc_dir)
     output = Path(output)
@@ -117,6 +215,14 @@ def package_wacz(
     with tempfile.TemporaryDirectory(prefix="wacz-") as work_name:
         work = Path(work_name)
         index = write_cdxj(warc_dir, work / INDEX_NAME)
+        pages = list(pages)
+        indexed = _indexed_urls(index)
+        missing = [str(page["url"]) for page in pages if page["url"] not in indexed]
+        if missing:
+            raise IncompleteIndexError(
+                f"{len(missing)} of {len(pages)} pages are missing from the index of the WARCs "
+                f"(first: {missing[0]}); damaged records? run `ccme-crawler verify`"
+            )
         pages_path = work / "pages.jsonl"
         main_page: dict[str, object] | None = None
         with open(pages_path, "w", encoding="utf-8") as fh:
@@ -162,8 +268,10 @@ def package_wacz(
         }
 
         output.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_replace(output) as tmp:
-            with zipfile.ZipFile(tmp, "x", compression=zipfile.ZIP_STORED) as zf:
+        fd, tmp = tempfile.mkstemp(prefix=".wacz-", suffix=".tmp", dir=output.parent)
+        os.close(fd)
+        try:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
                 for arcname, path in entries:
                     compression = zipfile.ZIP_STORED
                     if arcname.endswith((".cdxj", ".jsonl")):
@@ -176,6 +284,10 @@ def package_wacz(
                     zipfile.ZIP_DEFLATED,
                 )
             os.chmod(tmp, _umask_mode())
+            os.replace(tmp, output)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return output
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from ccme_crawler.middlewares import NOT_FROM_SERVER_FLAG, FetchFailed
+from ccme_crawler.run import close_spider
 from ccme_crawler.warc.handler import RAW_META_KEY, RawExchange
 from ccme_crawler.warc.writer import DEFAULT_MAX_SIZE, WarcWriter
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.http.headers import Headers
+
+    from ccme_crawler.items import WarcPointer
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,7 @@ class WarcCaptureMiddleware:
         self.writer = writer
         self.crawler = crawler
         self._warned_fallback = False
+        self.broken: str | None = None  # why the WARC folder cannot be written, once it cannot
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -79,6 +84,8 @@ class WarcCaptureMiddleware:
         return middleware
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if NOT_FROM_SERVER_FLAG in response.flags:
+            return response  # a WARC holds only what a server sent
         raw: RawExchange | None = request.meta.pop(RAW_META_KEY, None)
         if raw is None and not self._warned_fallback:
             self._warned_fallback = True
@@ -87,7 +94,31 @@ class WarcCaptureMiddleware:
                 "status lines are recorded without reason phrase and headers as Scrapy keeps them"
             )
         fetched_at = raw.sent_at if raw is not None and raw.sent_at else datetime.now(UTC)
-        pointer = self.writer.write_exchange(
+        if self.broken is not None:
+            raise FetchFailed("warc_write_error", f"not captured: {self.broken}")
+        try:
+            pointer = self._write(request, response, raw, fetched_at)
+        except OSError as exc:
+            # Disk full (or an I/O error) under --warc: the exchange was cut back off the file,
+            # which stays whole; the page is not stored without its capture, and the run stops
+            # as for a database that cannot be written (exit status 74).
+            self.broken = f"cannot write to the WARC folder {self.writer.directory}: {exc}"
+            logger.error("%s: stopping the run", self.broken)
+            close_spider(self.crawler, STORAGE_ERROR)
+            raise FetchFailed("warc_write_error", f"not captured: {self.broken}") from None
+        request.meta[META_KEY] = pointer
+        # The WARC-Date, so that the crawl and a re-extraction of its WARCs store the same time.
+        request.meta[FETCHED_AT_META_KEY] = fetched_at.astimezone(UTC).isoformat()
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("ccme/warc/exchanges")
+        stats.set_value("ccme/warc/revisits", self.writer.revisits_written)
+        return response
+
+    def _write(
+        self, request: Request, response: Response, raw: RawExchange | None, fetched_at: datetime
+    ) -> WarcPointer:
+        return self.writer.write_exchange(
             target_uri=request.url.split("#", 1)[0],
             request_method=request.method,
             request_headers=_header_pairs(request.headers),
@@ -103,17 +134,17 @@ class WarcCaptureMiddleware:
             response_head=raw.response_head if raw is not None and raw.response_head else None,
             extra_headers=_flag_headers(response.flags),
         )
-        request.meta[META_KEY] = pointer
-        # The WARC-Date, so that the crawl and a re-extraction of its WARCs store the same time.
-        request.meta[FETCHED_AT_META_KEY] = fetched_at.astimezone(UTC).isoformat()
-        stats = self.crawler.stats
-        assert stats is not None
-        stats.inc_value("ccme/warc/exchanges")
-        stats.set_value("ccme/warc/revisits", self.writer.revisits_written)
-        return response
 
     def spider_closed(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        except OSError as exc:
+            logger.error(
+                "Cannot update the WARC index in %s (%s): run `ccme-crawler verify --repair` "
+                "once there is room",
+                self.writer.directory,
+                exc,
+            )
         if self.crawler.stats is not None:
             self.crawler.stats.set_value("ccme/warc/files", len(self.writer.files_written))
 

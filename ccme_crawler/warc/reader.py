@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,10 +12,12 @@ from pathlib import Path
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from ccme_crawler.items import WarcPointer
 from ccme_crawler.warc.naming import sorted_warcs
+from ccme_crawler.warc.verify import Member, Problem, iter_members
 
 
 @dataclass(slots=True)
@@ -92,60 +96,93 @@ def _read_body(path: Path, offset: int) -> bytes:
     raise ValueError(f"no record at {path.name} @ {offset}")
 
 
-def iter_captured_pages(directory: Path) -> Iterator[CapturedPage]:
+def iter_captured_pages(
+    directory: Path, damaged: list[Problem] | None = None
+) -> Iterator[CapturedPage]:
     """Every response record, and every revisit resolved to its original payload, in capture
     order (files by name timestamp and serial, records by offset): robots.txt, redirects and
-    error pages included. Headers and body are what the spider got (see :func:`_scrapy_view`)."""
+    error pages included. Headers and body are what the spider got (see :func:`_scrapy_view`).
+
+    A damaged record (a gzip member that does not inflate, or a record warcio cannot read) is
+    skipped and reading goes on with the next gzip member, as ``verify`` does; each is appended
+    to ``damaged`` when given."""
     directory = Path(directory)
     originals: dict[str, WarcPointer] = {}  # record id -> response pointer
     by_digest: dict[tuple[str, str], WarcPointer] = {}  # (uri, payload digest) -> pointer
     for path in sorted_warcs(directory):
-        with open(path, "rb") as fh:
-            it = ArchiveIterator(fh)
-            for record in it:
-                if record.rec_type not in ("response", "revisit") or record.http_headers is None:
-                    continue
-                headers = record.rec_headers
-                uri = headers.get_header("WARC-Target-URI")
-                digest = headers.get_header("WARC-Payload-Digest")
-                record_id = headers.get_header("WARC-Record-ID")
-                body = _message_body(record) if record.rec_type == "response" else b""
-                it.read_to_end(record)
-                pointer = WarcPointer(
-                    filename=path.name,
-                    offset=it.get_record_offset(),
-                    length=it.get_record_length(),
-                    record_id=record_id,
-                    payload_digest=digest,
+        for member in iter_members(path):
+            if member.data is None:
+                if damaged is not None:
+                    damaged.append(member.problem(path))
+                continue
+            try:
+                pages = list(
+                    _member_pages(path, member, directory, originals=originals, by_digest=by_digest)
                 )
-                refers_to = None
-                if record.rec_type == "response":
-                    originals[record_id] = pointer
-                    if digest:
-                        by_digest.setdefault((uri, digest), pointer)
-                else:
-                    refers_to = originals.get(headers.get_header("WARC-Refers-To") or "")
-                    if refers_to is None and digest:
-                        refers_to = by_digest.get(
-                            (headers.get_header("WARC-Refers-To-Target-URI") or uri, digest)
-                        )
-                    if refers_to is None:
-                        continue  # the original is not in this directory: nothing to hand over
-                    body = _read_body(directory / refers_to.filename, refers_to.offset)
-                http = record.http_headers
-                view_headers, body = _scrapy_view(list(http.headers), body)
-                status_text = http.get_statuscode() or "0"
-                reason = http.statusline.split(" ", 1)[1] if " " in http.statusline else ""
-                yield CapturedPage(
-                    target_uri=uri,
-                    status=int(status_text),
-                    reason=reason,
-                    protocol=http.protocol,
-                    headers=view_headers,
-                    raw_headers=list(http.headers),
-                    body=body,
-                    fetched_at=_iso(headers.get_header("WARC-Date")),
-                    pointer=pointer,
-                    record_type=record.rec_type,
-                    refers_to=refers_to,
+            except (ArchiveLoadFailed, ValueError, EOFError, zlib.error) as exc:
+                if damaged is not None:
+                    damaged.append(
+                        Problem(path.name, member.offset, None, "format", str(exc)[:300])
+                    )
+                continue
+            yield from pages
+
+
+def _member_pages(
+    path: Path,
+    member: Member,
+    directory: Path,
+    *,
+    originals: dict[str, WarcPointer],
+    by_digest: dict[tuple[str, str], WarcPointer],
+) -> Iterator[CapturedPage]:
+    assert member.data is not None
+    it = ArchiveIterator(io.BytesIO(member.data))
+    for record in it:
+        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+            continue
+        headers = record.rec_headers
+        uri = headers.get_header("WARC-Target-URI")
+        digest = headers.get_header("WARC-Payload-Digest")
+        record_id = headers.get_header("WARC-Record-ID")
+        body = _message_body(record) if record.rec_type == "response" else b""
+        it.read_to_end(record)
+        # One record a gzip member: the member is the record's place in the file.
+        pointer = WarcPointer(
+            filename=path.name,
+            offset=member.offset,
+            length=member.length,
+            record_id=record_id,
+            payload_digest=digest,
+        )
+        refers_to = None
+        if record.rec_type == "response":
+            originals[record_id] = pointer
+            if digest:
+                by_digest.setdefault((uri, digest), pointer)
+        else:
+            refers_to = originals.get(headers.get_header("WARC-Refers-To") or "")
+            if refers_to is None and digest:
+                refers_to = by_digest.get(
+                    (headers.get_header("WARC-Refers-To-Target-URI") or uri, digest)
                 )
+            if refers_to is None:
+                continue  # the original is not in this directory: nothing to hand over
+            body = _read_body(directory / refers_to.filename, refers_to.offset)
+        http = record.http_headers
+        view_headers, body = _scrapy_view(list(http.headers), body)
+        status_text = http.get_statuscode() or "0"
+        reason = http.statusline.split(" ", 1)[1] if " " in http.statusline else ""
+        yield CapturedPage(
+            target_uri=uri,
+            status=int(status_text),
+            reason=reason,
+            protocol=http.protocol,
+            headers=view_headers,
+            raw_headers=list(http.headers),
+            body=body,
+            fetched_at=_iso(headers.get_header("WARC-Date")),
+            pointer=pointer,
+            record_type=record.rec_type,
+            refers_to=refers_to,
+        )

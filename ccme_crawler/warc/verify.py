@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ccme_crawler.fsutil import atomic_replace
+from ccme_crawler.warc.index import INDEX_NAME, being_written, indexed_records
 from ccme_crawler.warc.naming import sorted_warcs
 
 _CHUNK = 1 << 20
@@ -27,7 +28,7 @@ class Problem:
     filename: str
     offset: int  # byte offset of the gzip member in the file
     record_id: str | None  # None when the record could not be read far enough to know it
-    kind: str  # "truncated", "gzip", "format", "block_digest", "payload_digest"
+    kind: str  # "truncated", "gzip", "format", "block_digest", "payload_digest", "not_indexed"
     detail: str
 
     def __str__(self) -> str:
@@ -59,27 +60,37 @@ class RepairResult:
 
 
 @dataclass(slots=True)
-class _Member:
+class Member:
+    """One gzip member of a WARC file (one record, as ccme-crawler writes them)."""
+
     offset: int
     length: int  # compressed bytes (up to the damage, for a bad member)
     data: bytes | None  # decompressed bytes; None when damaged
     error: str | None = None
     truncated: bool = False
 
+    def problem(self, path: Path) -> Problem:
+        """The damage of a member that did not inflate, as ``verify`` reports it."""
+        kind = "truncated" if self.truncated else "gzip"
+        record_id = salvage_record_id(path, self.offset)
+        return Problem(path.name, self.offset, record_id, kind, self.error or "")
 
-def _iter_members(path: Path) -> Iterator[_Member]:
-    """Every gzip member of ``path``; after a damaged one, resumes at the next gzip header."""
+
+def iter_members(path: Path) -> Iterator[Member]:
+    """Every gzip member of ``path``; after a damaged one, resumes at the next gzip header.
+
+    Bytes read past the end of a member start the next one, so a file is read once."""
     size = path.stat().st_size
     with open(path, "rb") as fh:
         offset = 0
+        carry = b""  # bytes of the file from ``offset`` on, already read
         while offset < size:
-            fh.seek(offset)
             decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
             out: list[bytes] = []
             fed = 0
             error: str | None = None
             while not decomp.eof:
-                chunk = fh.read(_CHUNK)
+                chunk, carry = (carry, b"") if carry else (fh.read(_CHUNK), b"")
                 if not chunk:
                     break
                 fed += len(chunk)
@@ -89,22 +100,25 @@ def _iter_members(path: Path) -> Iterator[_Member]:
                     error = str(exc)
                     break
             if decomp.eof:
-                length = fed - len(decomp.unused_data)
-                yield _Member(offset, length, b"".join(out))
+                carry = decomp.unused_data
+                length = fed - len(carry)
+                yield Member(offset, length, b"".join(out))
                 offset += length
                 continue
+            carry = b""
             if error is None:
                 # A flipped byte can make the deflate stream run on to the end of the file;
                 # the file is only cut short if no whole record follows.
                 following = _next_whole_member(fh, offset + 1, size)
                 if following is None:
-                    yield _Member(offset, size - offset, None, "file ends inside this record", True)
+                    yield Member(offset, size - offset, None, "file ends inside this record", True)
                     return
-                yield _Member(offset, 0, None, "gzip member damaged (runs into the next record)")
+                yield Member(offset, 0, None, "gzip member damaged (runs into the next record)")
                 offset = following
-                continue
-            yield _Member(offset, 0, None, error)
-            offset = _next_magic(fh, offset + 1, size)
+            else:
+                yield Member(offset, 0, None, error)
+                offset = _next_magic(fh, offset + 1, size)
+            fh.seek(offset)
 
 
 def _next_whole_member(fh: BinaryIO, start: int, size: int) -> int | None:
@@ -201,7 +215,7 @@ def _http_payload(block: bytes) -> bytes | None:
     return None if end < 0 else block[end + 4 :]
 
 
-def _check_member(name: str, member: _Member, report: VerifyReport) -> int:
+def _check_member(name: str, member: Member, report: VerifyReport) -> int:
     """Check the records of a good gzip member; return how many were well-formed."""
     assert member.data is not None
     good = 0
@@ -236,20 +250,36 @@ def _check_member(name: str, member: _Member, report: VerifyReport) -> int:
     return good
 
 
-def verify_warc(path: Path, report: VerifyReport | None = None) -> VerifyReport:
+# The record types a CDXJ index lists (what a replay looks up).
+_INDEXED_TYPES = frozenset({"response", "revisit", "resource"})
+
+
+def verify_warc(
+    path: Path, report: VerifyReport | None = None, indexed: set[tuple[str, int]] | None = None
+) -> VerifyReport:
+    """Check one file; with ``indexed`` (the index's ``(filename, offset)``), also report the
+    records the index lacks."""
     report = report or VerifyReport()
     path = Path(path)
     report.files.append(path.name)
-    for member in _iter_members(path):
+    for member in iter_members(path):
         if member.data is not None:
             _check_member(path.name, member, report)
+            if indexed is not None and (path.name, member.offset) not in indexed:
+                headers, _, _ = next(_parse_records(member.data), ({}, b"", None))
+                if headers.get("warc-type") in _INDEXED_TYPES:
+                    report.problems.append(
+                        Problem(
+                            path.name,
+                            member.offset,
+                            headers.get("warc-record-id"),
+                            "not_indexed",
+                            f"record missing from {INDEX_NAME} (`verify --repair` adds it)",
+                        )
+                    )
             continue
         report.records += 1
-        kind = "truncated" if member.truncated else "gzip"
-        record_id = salvage_record_id(path, member.offset)
-        report.problems.append(
-            Problem(path.name, member.offset, record_id, kind, member.error or "")
-        )
+        report.problems.append(member.problem(path))
     return report
 
 
@@ -259,9 +289,12 @@ def verify_warcs(directory: Path) -> VerifyReport:
     request/response records) WARC-Payload-Digest match. Problems name file, offset and id."""
     directory = Path(directory)
     report = VerifyReport()
-    paths = [directory] if directory.is_file() else sorted_warcs(directory)
-    for path in paths:
-        verify_warc(path, report)
+    if directory.is_file():
+        return verify_warc(directory, report)
+    indexed = indexed_records(directory) if (directory / INDEX_NAME).exists() else None
+    for path in sorted_warcs(directory):
+        # A file a crawl is still writing is indexed when it is closed.
+        verify_warc(path, report, None if being_written(path) else indexed)
     return report
 
 
@@ -277,7 +310,7 @@ def repair_warc(path: Path) -> RepairResult:
     kept_end = 0
     kept = 0
     damaged_at: int | None = None
-    for member in _iter_members(path):
+    for member in iter_members(path):
         ok = member.data is not None
         if ok:
             scratch = VerifyReport()

@@ -8,6 +8,7 @@ writer rebuilds header blocks from parsed values, losing the original case, spac
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import logging
 import os
@@ -130,14 +131,27 @@ class WarcWriter:
             self._serial += 1
             path = self.directory / warc_file_name(self.prefix, datetime.now(UTC), self._serial)
             try:
-                fh = open(path, "xb")  # noqa: SIM115 - kept open across calls, closed in close()
+                # Unbuffered: a record is on disk, or cut back off it (see write_exchange), when
+                # the call returns.
+                fh = open(path, "xb", buffering=0)  # noqa: SIM115 - closed in close()
             except FileExistsError:
                 continue
             break
+        # Held until the file is closed: the index leaves a file being written alone (another
+        # run sharing the folder may end first; see index.update_cdxj).
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fh = fh
         self._path = path
         self.files_written.append(path)
-        self._write_warcinfo(path.name)
+        try:
+            self._write_warcinfo(path.name)
+        except OSError:
+            # No room even for the warcinfo record: no empty file left behind.
+            fh.close()
+            path.unlink(missing_ok=True)
+            self.files_written.pop()
+            self._fh = self._path = None
+            raise
 
     def _write_warcinfo(self, filename: str) -> None:
         fields = {
@@ -197,7 +211,9 @@ class WarcWriter:
         # Level 6 (gzip's default): level 9 costs a quarter more time for 1 % smaller files.
         compressor = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
         offset = self._fh.tell()
-        self._fh.write(compressor.compress(member) + compressor.flush())
+        data = memoryview(compressor.compress(member) + compressor.flush())
+        while data:  # an unbuffered write may write part of it
+            data = data[self._fh.write(data) :]
         self.records_written += 1
         return offset, self._fh.tell() - offset
 
@@ -228,7 +244,8 @@ class WarcWriter:
         """
         if self._fh is None or (self._fh is not None and self._fh.tell() >= self.max_size):
             self._open_next()
-        assert self._path is not None
+        assert self._path is not None and self._fh is not None
+        fh = self._fh
         if request_head is None:
             request_head = build_request_head(request_method, target_uri, request_headers)
         if response_head is None:
@@ -239,56 +256,61 @@ class WarcWriter:
         common = {"WARC-Target-URI": target_uri, "WARC-Date": date}
         if self._warcinfo_id:
             common["WARC-Warcinfo-ID"] = self._warcinfo_id
-
-        self._write_record(
-            "request",
-            {"WARC-Record-ID": new_record_id(), **common, "WARC-Concurrent-To": response_id},
-            request_head + request_body,
-            content_type="application/http;msgtype=request",
-            payload_digest=sha1_digest(request_body),
-        )
-        response_headers_dict = {"WARC-Record-ID": response_id, **common}
-        if peer_ip:
-            response_headers_dict["WARC-IP-Address"] = peer_ip
-        response_headers_dict.update(extra_headers or {})
-        key = _capture_key(target_uri, digest)
-        original = self._captures.get(key)
-        if original is not None:
-            original_date, original_id = original.split(" ", 1)
-            response_headers_dict.update(
-                {
-                    "WARC-Profile": REVISIT_PROFILE,
-                    "WARC-Refers-To": original_id,
-                    "WARC-Refers-To-Target-URI": target_uri,
-                    "WARC-Refers-To-Date": original_date,
-                }
+        start = fh.tell()
+        try:
+            self._write_record(
+                "request",
+                {"WARC-Record-ID": new_record_id(), **common, "WARC-Concurrent-To": response_id},
+                request_head + request_body,
+                content_type="application/http;msgtype=request",
+                payload_digest=sha1_digest(request_body),
             )
-            offset, length = self._write_record(
-                "revisit",
-                response_headers_dict,
-                response_head,
-                content_type="application/http;msgtype=response",
+            response_headers_dict = {"WARC-Record-ID": response_id, **common}
+            if peer_ip:
+                response_headers_dict["WARC-IP-Address"] = peer_ip
+            response_headers_dict.update(extra_headers or {})
+            key = _capture_key(target_uri, digest)
+            original = self._captures.get(key)
+            if original is not None:
+                original_date, original_id = original.split(" ", 1)
+                response_headers_dict.update(
+                    {
+                        "WARC-Profile": REVISIT_PROFILE,
+                        "WARC-Refers-To": original_id,
+                        "WARC-Refers-To-Target-URI": target_uri,
+                        "WARC-Refers-To-Date": original_date,
+                    }
+                )
+                offset, length = self._write_record(
+                    "revisit",
+                    response_headers_dict,
+                    response_head,
+                    content_type="application/http;msgtype=response",
+                    payload_digest=digest,
+                )
+                self.revisits_written += 1
+            else:
+                offset, length = self._write_record(
+                    "response",
+                    response_headers_dict,
+                    response_head + payload,
+                    content_type="application/http;msgtype=response",
+                    payload_digest=digest,
+                )
+                self._captures[key] = f"{date} {response_id}"
+            return WarcPointer(
+                filename=self._path.name,
+                offset=offset,
+                length=length,
+                record_id=response_id,
                 payload_digest=digest,
             )
-            self.revisits_written += 1
-        else:
-            offset, length = self._write_record(
-                "response",
-                response_headers_dict,
-                response_head + payload,
-                content_type="application/http;msgtype=response",
-                payload_digest=digest,
-            )
-            self._captures[key] = f"{date} {response_id}"
-        assert self._fh is not None
-        self._fh.flush()
-        return WarcPointer(
-            filename=self._path.name,
-            offset=offset,
-            length=length,
-            record_id=response_id,
-            payload_digest=digest,
-        )
+        except OSError:
+            # Disk full, I/O error: the exchange is cut back off the file, which stays whole
+            # (the records before it); the caller decides what to do with the page.
+            os.ftruncate(fh.fileno(), start)
+            fh.seek(start)
+            raise
 
     def close(self, *, index: bool = True) -> Path | None:
         """Flush and close the current file; (re)write ``index.cdxj``. Returns the index path."""
