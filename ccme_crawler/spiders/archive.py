@@ -617,6 +617,8 @@ class ArchiveSpider(scrapy.Spider):
             callback=self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"category": walk.category, "page": page},
+            # Read by RedirectGuardMiddleware: a page of the walk never leaves the site.
+            meta={"ccme_kind": "listing"},
             # Listing pages change between runs; never let the dupefilter drop a page 1.
             dont_filter=True,
         )
@@ -830,6 +832,7 @@ class ArchiveSpider(scrapy.Spider):
             callback=callback or self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"url": url, "category": category, "listing_url": listing_url},
+            meta={"ccme_kind": "article"},
             # Articles before further listing pages: the queue of discovered articles stays
             # short, so memory does not grow with the size of the archive.
             priority=10,
@@ -852,7 +855,7 @@ class ArchiveSpider(scrapy.Spider):
             errback=self.article_failed,
             headers=headers,
             cb_kwargs={"url": url, "category": None, "listing_url": None},
-            meta={"handle_httpstatus_list": [304]},
+            meta={"ccme_kind": "article", "handle_httpstatus_list": [304]},
             dont_filter=True,
         )
 

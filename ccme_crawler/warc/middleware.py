@@ -11,7 +11,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from ccme_crawler.middlewares import NOT_FROM_SERVER_FLAG, FetchFailed
-from ccme_crawler.run import close_spider
+from ccme_crawler.run import STORAGE_ERROR, close_spider
 from ccme_crawler.warc.handler import RAW_META_KEY, RawExchange
 from ccme_crawler.warc.writer import DEFAULT_MAX_SIZE, WarcWriter
 
