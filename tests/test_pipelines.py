@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,7 +106,8 @@ def store_crawler(tmp_path: Path) -> Iterator[Crawler]:
 
 
 def _store(crawler: Crawler, item: object) -> object:
-    return StoreArticlePipeline.from_crawler(crawler).process_item(item)
+    # The store pipeline is a coroutine (it waits out a held write lock without blocking).
+    return asyncio.run(StoreArticlePipeline.from_crawler(crawler).process_item(item))
 
 
 def _db(crawler: Crawler) -> Path:
@@ -124,8 +126,8 @@ def test_store_counts_a_new_article(store_crawler: Crawler) -> None:
 
 def test_store_counts_an_unchanged_article(store_crawler: Crawler) -> None:
     pipeline = StoreArticlePipeline.from_crawler(store_crawler)
-    pipeline.process_item(make_record())
-    pipeline.process_item(make_record())
+    asyncio.run(pipeline.process_item(make_record()))
+    asyncio.run(pipeline.process_item(make_record()))
     assert _stat(store_crawler, "ccme/articles/unchanged") == 1
 
 
@@ -166,14 +168,14 @@ def test_store_drops_an_item_it_cannot_write_with_a_reason(store_crawler: Crawle
     pipeline = StoreArticlePipeline.from_crawler(store_crawler)
     _refuse_writes(store_crawler)
     with pytest.raises(DropItem, match="the database cannot be written"):
-        pipeline.process_item(make_record())
+        asyncio.run(pipeline.process_item(make_record()))
 
 
 def test_store_notes_the_storage_error_in_the_stats(store_crawler: Crawler) -> None:
     pipeline = StoreArticlePipeline.from_crawler(store_crawler)
     _refuse_writes(store_crawler)
     with pytest.raises(DropItem):
-        pipeline.process_item(make_record())
+        asyncio.run(pipeline.process_item(make_record()))
     assert "readonly" in str(_stat(store_crawler, "ccme/storage_error"))
 
 
@@ -181,7 +183,7 @@ def test_store_drops_every_item_after_a_storage_error(store_crawler: Crawler) ->
     pipeline = StoreArticlePipeline.from_crawler(store_crawler)
     _refuse_writes(store_crawler)
     with pytest.raises(DropItem):
-        pipeline.process_item(make_record())
+        asyncio.run(pipeline.process_item(make_record()))
     Run.of(store_crawler).storage.conn.execute("PRAGMA query_only = OFF")
     with pytest.raises(DropItem, match="not stored"):
-        pipeline.process_item(make_record())
+        asyncio.run(pipeline.process_item(make_record()))
