@@ -73,6 +73,14 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
         f"{c['dates_unreadable']}, empty bodies {c['empty_bodies']}",
         f"  database           {summary.db_path}",
     ]
+    if summary.requisites is not None:
+        r = summary.requisites
+        lines.insert(
+            -1,
+            f"  page requisites    {r['fetched']} fetched ({r['revisits']} unchanged: revisits), "
+            f"{r['failed']} failed, {r['bytes'] / 1e6:.1f} MB; {r['skipped_recent']} captured "
+            f"recently, {r['capped']} over the cap",
+        )
     for warning in summary.warnings:
         lines.append(f"  warning: {warning}")
     click.echo("\n".join(lines))
@@ -118,6 +126,12 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
     help="Do not write WARC files (default for the live site is data/warc).",
 )
 @click.option(
+    "--requisites",
+    type=click.Choice(["none", "site", "all"]),
+    help="With WARC capture: also capture what pages need to render (stylesheets, scripts, "
+    "images, fonts, icons) from the site only (default), from any host, or none.",
+)
+@click.option(
     "--sample",
     is_flag=True,
     help="Crawl the bundled sample of the site (all its categories) on 127.0.0.1, no network.",
@@ -151,6 +165,7 @@ def crawl(
     lookahead: int | None,
     warc_dir: Path | None,
     no_warc: bool,
+    requisites: str | None,
     sample: bool,
     settings: tuple[str, ...],
     as_json: bool,
@@ -191,6 +206,7 @@ def crawl(
         recheck_since=recheck_since,
         lookahead=lookahead,
         warc_dir=warc_dir,
+        requisites=requisites,
         overrides=overrides,
         log_file=log_file,
         log_level="INFO" if verbose else "WARNING",

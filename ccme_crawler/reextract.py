@@ -17,6 +17,7 @@ from scrapy.http import HtmlResponse
 
 from ccme_crawler import __version__
 from ccme_crawler.extraction.listing import extract_listing
+from ccme_crawler.extraction.requisites import is_requisite_url
 from ccme_crawler.items import ArticleRecord, ListingEntry, RawPage
 from ccme_crawler.locking import RunLock
 from ccme_crawler.pipelines import article_record_from_page
@@ -65,8 +66,8 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
                     target = urljoin(url, page.headers["location"])
                     redirected_from[target] = redirected_from.get(url, url)
                     continue
-                if urlsplit(url).path == "/robots.txt":
-                    continue
+                if urlsplit(url).path == "/robots.txt" or is_requisite_url(url):
+                    continue  # page requisites (stylesheets, images…) are not pages
                 if _is_listing(url):
                     if page.status == 200:
                         summary.listing_pages += 1

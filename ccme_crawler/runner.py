@@ -19,6 +19,8 @@ from ccme_crawler.metadata import write_datasette_metadata
 from ccme_crawler.spiders.archive import ArchiveSpider
 from ccme_crawler.storage import Storage, check_database_file
 from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, category_path, normalize_base_url
+from ccme_crawler.warc.requisites import MODES as REQUISITE_MODES
+from ccme_crawler.warc.requisites import requisite_counts
 
 # Exit statuses, documented in docs/cli.md.
 EXIT_OK = 0
@@ -60,6 +62,7 @@ class CrawlOptions:
     recheck_since: str | None = None
     lookahead: int | None = None
     warc_dir: Path | None = None
+    requisites: str | None = None  # "none", "site" or "all"; None: the setting (site)
     overrides: dict[str, Any] = field(default_factory=dict)
     log_file: Path | None = None
     log_level: str = "WARNING"
@@ -77,6 +80,7 @@ class CrawlSummary:
     failures_by_reason: dict[str, int]
     db_path: str
     warnings: list[str] = field(default_factory=list)
+    requisites: dict[str, int] | None = None  # None when requisites were not captured
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -88,6 +92,7 @@ class CrawlSummary:
             "db": self.db_path,
             **self.counts,
             "failures_by_reason": self.failures_by_reason,
+            "requisites": self.requisites,
             "warnings": self.warnings,
         }
 
@@ -137,6 +142,13 @@ def validate_options(options: CrawlOptions) -> CrawlOptions:
         )
     except ValueError as exc:
         raise UsageError(f"--category: {exc}") from None
+    if options.requisites is not None:
+        if options.requisites not in REQUISITE_MODES:
+            raise UsageError(
+                f"--requisites {options.requisites!r}: expected one of {', '.join(REQUISITE_MODES)}"
+            )
+        if options.requisites != "none" and options.warc_dir is None:
+            raise UsageError("--requisites: page requisites are captured into WARCs; add --warc")
     for name in ("since", "recheck_since"):
         value = getattr(options, name)
         if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -163,6 +175,8 @@ def build_settings(options: CrawlOptions) -> Settings:
         values["CCME_REFRESH_LOOKAHEAD"] = options.lookahead
     if options.warc_dir is not None:
         values["CCME_WARC_DIR"] = str(options.warc_dir)
+    if options.requisites is not None:
+        values["CCME_REQUISITES"] = options.requisites
     if options.log_file is not None:
         values["LOG_FILE"] = str(options.log_file)
         values["LOG_LEVEL"] = "INFO" if options.log_level == "WARNING" else options.log_level
@@ -238,6 +252,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         if key.startswith("ccme/failures/")
     }
     threshold = settings.getfloat("CCME_FAILURE_THRESHOLD", 0.0)
+    capturing = settings.get("CCME_WARC_DIR") and settings.get("CCME_REQUISITES") != "none"
     return CrawlSummary(
         run_id=run_id,
         status=status,
@@ -248,6 +263,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         failures_by_reason=failures,
         db_path=str(options.db_path),
         warnings=warnings,
+        requisites=requisite_counts(stats) if capturing else None,
     )
 
 

@@ -369,9 +369,7 @@ def photo_paths(article: MirrorArticle, second: bool = False) -> list[str]:
     text), smallest first, in the upload folder of its publication month."""
     month = article.published_at[:7].replace("-", "/")
     suffix = "-b" if second else ""
-    return [
-        f"{UPLOADS}/{month}/ccme-{article.post_id}{suffix}-{w}x{h}.jpg" for w, h in PHOTO_SIZES
-    ]
+    return [f"{UPLOADS}/{month}/ccme-{article.post_id}{suffix}-{w}x{h}.jpg" for w, h in PHOTO_SIZES]
 
 
 def _photo(site: MirrorSite, path: str) -> bool:

@@ -427,9 +427,7 @@ def closing_lines(article: MirrorArticle) -> list[str]:
     return [f"<p>{line}</p>" for line in (date_line, source_line) if line]
 
 
-def content_html(
-    article: MirrorArticle, closing: list[str] | None = None, origin: str = ""
-) -> str:
+def content_html(article: MirrorArticle, closing: list[str] | None = None, origin: str = "") -> str:
     blocks = [f"<p>{text_html(p)}</p>" for p in article.paragraphs]
     if has_photo(article):
         # A photo in the text after the first paragraph, as the block editor writes it.
@@ -451,16 +449,17 @@ def _srcset(origin: str, paths: list[str]) -> str:
 
 
 def featured_html(article: MirrorArticle, origin: str) -> str:
-    """SmartMag's featured image of a post with a photo: lazy (``data-src``/``data-srcset``)."""
+    """SmartMag's featured image of a post with a photo: lazy (``data-src``/``data-srcset``).
+    The photos carry no alt text (as most uploads on the site), so the title appears no more
+    often than on a page without a photo."""
     if not has_photo(article):
         return ""
     paths = photo_paths(article)
-    title = attr(article.title)
     return (
         f'\n<div class="featured"><a href="{origin}{paths[-1]}" class="image-link media-ratio '
-        f'ratio-3-2" title="{title}"><img width="768" height="512" src="{_LAZY_PLACEHOLDER}" '
-        f'class="attachment-bunyad-main size-bunyad-main lazyload wp-post-image" alt="{title}" '
-        f'sizes="(max-width: 768px) 100vw, 768px" title="{title}" decoding="async" '
+        f'ratio-3-2"><img width="768" height="512" src="{_LAZY_PLACEHOLDER}" '
+        f'class="attachment-bunyad-main size-bunyad-main lazyload wp-post-image" alt="" '
+        f'sizes="(max-width: 768px) 100vw, 768px" decoding="async" '
         f'data-srcset="{_srcset(origin, paths)}" data-src="{origin}{paths[1]}" /></a></div>'
     )
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from ccme_crawler.extraction.requisites import is_requisite_url
 from ccme_mirror import MirrorServer, sample_site
 from tests.conftest import crawl, rows, run_cli
 
@@ -148,7 +149,10 @@ def test_recrawl_writes_revisit_records_for_identical_pages(tmp_path: Path) -> N
     kinds = Counter(
         kind
         for kind, uri, status in _records(tmp_path / "warc")
-        if status == 200 and "/category/" not in uri and not uri.endswith("robots.txt")
+        if status == 200
+        and "/category/" not in uri
+        and not uri.endswith("robots.txt")
+        and not is_requisite_url(uri)  # page requisites: tests/warc/test_requisites_crawl.py
     )
     conn = sqlite3.connect(db)
     (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree, html
 
@@ -185,3 +185,35 @@ def _present(base: str, values: Iterable[str | None]) -> Iterator[str]:
 
 def _unique(urls: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(urls))
+
+
+# Where WordPress keeps static files, and the extensions of the files pages reference: a post or
+# listing URL is never under these folders and never ends so.
+_STATIC_FOLDERS = ("/wp-content/", "/wp-includes/")
+_STATIC_SUFFIXES = (
+    ".css",
+    ".js",
+    ".mjs",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".avif",
+    ".svg",
+    ".ico",
+    ".bmp",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".otf",
+    ".eot",
+    ".map",
+)
+
+
+def is_requisite_url(url: str) -> bool:
+    """True for the URL of a static file (stylesheet, script, image, font, icon), which is
+    captured as a page requisite and is never an article or listing page."""
+    path = urlsplit(url).path.lower()
+    return path.startswith(_STATIC_FOLDERS) or path.endswith(_STATIC_SUFFIXES)

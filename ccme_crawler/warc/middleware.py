@@ -39,6 +39,7 @@ _WARCINFO_SETTINGS = (
     "CONCURRENT_REQUESTS_PER_DOMAIN",
     "DOWNLOAD_MAXSIZE",
     "CCME_BASE_URL",
+    "CCME_REQUISITES",
 )
 
 
@@ -89,6 +90,8 @@ class WarcCaptureMiddleware:
                 "status lines are recorded without reason phrase and headers as Scrapy keeps them"
             )
         fetched_at = raw.sent_at if raw is not None and raw.sent_at else datetime.now(UTC)
+        payload = raw.body if raw is not None else response.body
+        revisits_before = self.writer.revisits_written
         pointer = self.writer.write_exchange(
             target_uri=request.url.split("#", 1)[0],
             request_method=request.method,
@@ -98,7 +101,7 @@ class WarcCaptureMiddleware:
             status=response.status,
             reason="",
             response_headers=_header_pairs(response.headers),
-            payload=raw.body if raw is not None else response.body,
+            payload=payload,
             fetched_at=fetched_at,
             peer_ip=str(response.ip_address) if response.ip_address else None,
             request_head=raw.request_head if raw is not None else None,
@@ -112,6 +115,12 @@ class WarcCaptureMiddleware:
         assert stats is not None
         stats.inc_value("ccme/warc/exchanges")
         stats.set_value("ccme/warc/revisits", self.writer.revisits_written)
+        if request.meta.get("ccme_kind") == "requisite":
+            # Counted apart from pages (see warc/requisites.py): bytes as received.
+            stats.inc_value("ccme/requisites/responses")
+            stats.inc_value("ccme/requisites/bytes", len(payload))
+            if self.writer.revisits_written > revisits_before:
+                stats.inc_value("ccme/requisites/revisits")
         return response
 
     def spider_closed(self) -> None:
