@@ -129,11 +129,14 @@ def _colour(seed: str) -> tuple[int, int, int]:
     return digest[0] // 2 + 40, digest[1] // 2 + 40, digest[2] // 2 + 60
 
 
-def png(width: int, height: int, seed: str) -> bytes:
-    """A valid RGB PNG: a colour from ``seed`` with a lighter band across the middle."""
-    r, g, b = _colour(seed)
+def png(width: int, height: int, seed: str, colour: tuple[int, int, int] | None = None) -> bytes:
+    """A valid RGB PNG: a colour (from ``seed`` unless given) with a lighter band across the
+    middle."""
+    r, g, b = colour or _colour(seed)
     light = bytes((min(255, r + 90), min(255, g + 90), min(255, b + 90)))
     plain = bytes((r, g, b))
+    if colour is not None:
+        light = plain
     rows = []
     for y in range(height):
         band = height // 3 <= y < 2 * height // 3
@@ -262,7 +265,7 @@ def _font(name: str) -> bytes:
 @dataclass(frozen=True)
 class Asset:
     content_type: str
-    build: str  # how the bytes are made: "text", "png", "jpeg", "svg", "font"
+    build: str  # how the bytes are made: "text", "png", "paper" (plain PNG), "jpeg", "svg", "font"
     text: str = ""
 
 
@@ -298,7 +301,6 @@ _IMAGES = (
     f"{UPLOADS}/2023/10/logo-ccme-footer.png",
     f"{UPLOADS}/2024/05/google-play-badge.png",
     f"{UPLOADS}/2024/05/app-store-badge.png",
-    f"{THEME}/images/paper.png",
     *(
         f"{UPLOADS}/2025/06/{name}-{size}.jpg"
         for name in (
@@ -328,6 +330,7 @@ THEME_ASSETS: dict[str, Asset] = {
     f"{THEME}/fonts/ts-icons.woff2": Asset(WOFF2, "font"),
     f"{THEME}/fonts/ts-icons.woff": Asset("font/woff", "font"),
     f"{THEME}/images/head-rule.svg": Asset(SVG, "svg"),
+    f"{THEME}/images/paper.png": Asset(PNG, "paper"),
     **{path: Asset(JS, "text", _script(path).decode()) for path in _JS_FILES},
     **{path: Asset(CSS, "text", _stylesheet(path).decode()) for path in _CSS_FILES},
     **{path: _image_asset(path) for path in _IMAGES},
@@ -346,6 +349,8 @@ def _size_of(path: str) -> tuple[int, int]:
 def _bytes(path: str, asset: Asset) -> bytes:
     if asset.build == "text":
         return asset.text.encode("utf-8")
+    if asset.build == "paper":
+        return png(*_size_of(path), path, colour=(244, 241, 236))
     if asset.build == "png":
         return png(*_size_of(path), path)
     if asset.build == "jpeg":
