@@ -13,9 +13,17 @@ import click
 
 from ccme_crawler import __version__
 from ccme_crawler.exports import ArticleFilters, ExportError, ExportUsageError, export_articles
-from ccme_crawler.items import PageFailure, RawPage
-from ccme_crawler.locking import LockHeld
-from ccme_crawler.pipelines import article_record_from_page
+from ccme_crawler.items import PageFailure
+from ccme_crawler.locking import LockHeld, LockPathError
+from ccme_crawler.options import (
+    DATABASE,
+    DATE,
+    FOLDER_TO_CREATE,
+    NEW_FILE,
+    WARC_FOLDER,
+    QueryCommand,
+)
+from ccme_crawler.records import record_from_file
 from ccme_crawler.reextract import reextract as reextract_warcs
 from ccme_crawler.runner import (
     EXIT_LOCKED,
@@ -28,7 +36,7 @@ from ccme_crawler.runner import (
 )
 from ccme_crawler.sample import SampleServer
 from ccme_crawler.storage import Storage, StorageError, record_row
-from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, canonical_article_url
+from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN
 from ccme_crawler.warc import package_wacz, repair_warc, verify_warcs, write_cdxj
 
 DEFAULT_DB = Path("data/ccme.sqlite")
@@ -36,7 +44,7 @@ DEFAULT_DB = Path("data/ccme.sqlite")
 db_option = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=DATABASE,
     default=DEFAULT_DB,
     show_default=True,
     help="SQLite database file.",
@@ -102,12 +110,10 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
     help="Category to walk (repeatable). Default: the three 'Archives du CCME' categories.",
 )
 @click.option("--full", is_flag=True, help="Walk every listing page and re-fetch every article.")
-@click.option(
-    "--since", metavar="DATE", help="Stop at articles published before DATE (YYYY-MM-DD)."
-)
+@click.option("--since", type=DATE, help="Stop at articles published before DATE (YYYY-MM-DD).")
 @click.option("--recheck", is_flag=True, help="Re-fetch stored articles with conditional requests.")
 @click.option(
-    "--recheck-since", metavar="DATE", help="With --recheck: only articles published since DATE."
+    "--recheck-since", type=DATE, help="With --recheck: only articles published since DATE."
 )
 @click.option(
     "--lookahead",
@@ -117,7 +123,7 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
 @click.option(
     "--warc",
     "warc_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER_TO_CREATE,
     help="Write every HTTP exchange to WARC files in this folder.",
 )
 @click.option(
@@ -134,7 +140,8 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
 @click.option(
     "--sample",
     is_flag=True,
-    help="Crawl the bundled sample of the site (all its categories) on 127.0.0.1, no network.",
+    help="Crawl the bundled sample of the site (all its categories) on 127.0.0.1, no network "
+    "(not with --base-url).",
 )
 @click.option(
     "-s",
@@ -147,8 +154,8 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option(
     "--log-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the crawl log (INFO) to this file.",
+    type=NEW_FILE,
+    help="Write the crawl log (INFO) to this file (its folder must exist).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log at INFO level on stderr.")
 @click.option(
@@ -186,6 +193,9 @@ def crawl(
         raise click.UsageError(str(exc)) from None
     if warc_dir is not None and no_warc:
         raise click.UsageError("--warc and --no-warc contradict each other")
+    base_url_given = click.get_current_context().get_parameter_source("base_url")
+    if sample and base_url_given is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--sample serves its own site: it does not take --base-url")
     server = None
     if sample:
         server = SampleServer().start()
@@ -219,6 +229,8 @@ def crawl(
     except LockHeld as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
+    except LockPathError as exc:
+        raise click.UsageError(str(exc)) from None
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -233,23 +245,9 @@ def crawl(
 @click.option("--url", help="URL the page was fetched from (default: its canonical link).")
 def extract(file: Path, url: str | None) -> None:
     """Print the JSON record the pipelines would store for one saved article page."""
-    page = RawPage(
-        url=url or "",
-        fetched_url=url or "",
-        final_url=url or "",
-        status=200,
-        headers={},
-        body=file.read_bytes(),
-        encoding=None,
-        fetched_at="",
-    )
-    result = article_record_from_page(page)
+    result = record_from_file(file, url)
     if isinstance(result, PageFailure):
-        raise click.ClickException(f"{file}: not an article ({result.reason})")
-    # Without --url, the page's own canonical link names it (the content hash ignores the URL).
-    url = url or result.article.canonical_url or file.resolve().as_uri()
-    result.article.url = canonical_article_url(url) if url.startswith("http") else url
-    result.fetched_url = result.final_url = url
+        raise click.ClickException(f"{file}: not an article ({result.reason}: {result.detail})")
     click.echo(json.dumps(record_row(result), ensure_ascii=False, indent=2))
 
 
@@ -259,7 +257,7 @@ def extract(file: Path, url: str | None) -> None:
 def stats(db_path: Path, as_json: bool) -> None:
     """Articles by category, language, year and source; the last runs."""
     try:
-        with Storage.open(db_path, readonly=True) as storage:
+        with Storage.open_archive(db_path) as storage:
             data = storage.stats()
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None
@@ -344,7 +342,7 @@ def verify(directory: Path, repair: bool) -> None:
     "--warc",
     "warc_dir",
     required=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=WARC_FOLDER,
     help="Folder of WARC files written by crawls.",
 )
 @click.option(
@@ -360,7 +358,7 @@ def package(db_path: Path, warc_dir: Path, output: Path, title: str) -> None:
     if output.exists():
         raise click.ClickException(f"{output}: already exists; not overwriting")
     try:
-        with Storage.open(db_path, readonly=True) as storage:
+        with Storage.open_archive(db_path) as storage:
             pages = [
                 {"url": row["final_url"], "ts": row["fetched_at"], "title": row["title"]}
                 for row in storage.captured_articles()
@@ -387,6 +385,8 @@ def reextract(db_path: Path, warc_dir: Path) -> None:
     except LockHeld as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
+    except LockPathError as exc:
+        raise click.UsageError(str(exc)) from None
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())) or "none"
@@ -424,12 +424,12 @@ def _filter_options(command: Callable[..., None]) -> Callable[..., None]:
             ),
             click.option(
                 "--since",
-                metavar="DATE",
+                type=DATE,
                 help="Only articles published on or after DATE (YYYY-MM-DD).",
             ),
             click.option(
                 "--until",
-                metavar="DATE",
+                type=DATE,
                 help="Only articles published on or before DATE (YYYY-MM-DD).",
             ),
         ]
@@ -492,7 +492,7 @@ def export(
     )
 
 
-@main.command()
+@main.command(cls=QueryCommand)
 @click.argument("query")
 @db_option
 @_filter_options
@@ -518,7 +518,8 @@ def search(
     """Full-text search of titles and bodies (accents folded), best matches first.
 
     Words must all appear; "quoted words" form a phrase; word* matches a prefix; OR between two
-    words matches either. Matches are shown **like this** (bold on a terminal).
+    words matches either. Matches are shown **like this** (bold on a terminal). A query that
+    starts with "-" goes after "--", which ends the options: search --db X -- -maroc.
     """
     filters = _parse_filters(
         categories=categories, languages=languages, sources=sources, since=since, until=until
@@ -526,7 +527,7 @@ def search(
     color = not as_json and sys.stdout.isatty()
     marks = (click.style("", bold=True, reset=False), "\x1b[0m") if color else ("**", "**")
     try:
-        with Storage.open(db_path, readonly=True) as storage:
+        with Storage.open_archive(db_path) as storage:
             total, matches = storage.search(query, limit=limit, marks=marks, **filters.as_kwargs())
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None

@@ -9,6 +9,7 @@ an interrupted export never looks complete. Nothing is written outside the chose
 from __future__ import annotations
 
 import csv
+import glob
 import hashlib
 import json
 import os
@@ -16,18 +17,20 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 from ccme_crawler import __version__
 from ccme_crawler.clock import utc_now
 from ccme_crawler.fsutil import atomic_replace, atomic_write_text
-from ccme_crawler.metadata import CITATION, write_datasette_metadata
+from ccme_crawler.metadata import CITATION, METADATA_FILENAME, write_datasette_metadata
+from ccme_crawler.options import parse_date
 from ccme_crawler.storage import Storage
 from ccme_crawler.urls import category_path
 
 MANIFEST_FILENAME = "manifest.json"
+# The tail of a temporary name from fsutil.temp_path_beside, with SQLite's journal suffixes.
+_TEMP_NAME = re.compile(r"\.[0-9a-f]{12}\.tmp(?:-wal|-shm|-journal)?")
 DATA_STEM = "articles"
 BATCH_SIZE = 200
 
@@ -69,12 +72,9 @@ def parse_date_option(name: str, value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError(value)
-        date.fromisoformat(value)
-    except ValueError:
-        raise ExportUsageError(f"{name} {value!r}: expected a date as YYYY-MM-DD") from None
-    return value
+        return parse_date(value)
+    except ValueError as exc:
+        raise ExportUsageError(f"{name} {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +158,12 @@ class ExportTarget:
         return self.folder / MANIFEST_FILENAME
 
 
-def resolve_target(output: Path, fmt: str) -> ExportTarget:
+def resolve_target(output: Path, fmt: str, source: Path | None = None) -> ExportTarget:
     """Where an export goes. ``output`` is a folder, or a data file of the format's suffix.
 
     Every file the export writes is checked to land inside the folder: a data file that is a
-    symlink, or a name with a folder part, is refused.
+    symlink, or a name with a folder part, is refused; so is any that is the ``source``
+    database or one of its companion files.
     """
     if fmt not in FORMATS:
         raise ExportUsageError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -174,12 +175,14 @@ def resolve_target(output: Path, fmt: str) -> ExportTarget:
     if folder.exists() and not folder.is_dir():
         raise ExportUsageError(f"-o {output}: {folder} is a file, not a folder")
     folder = folder.resolve()
+    target = ExportTarget(folder, name)
+    if source is not None:
+        refuse_source_files(target, source, output)
     for path in (folder / name, folder / MANIFEST_FILENAME):
         if path.is_symlink() or path.resolve().parent != folder:
             raise ExportUsageError(f"-o {output}: {path.name} would be written outside {folder}")
         if path.exists() and not path.is_file():
             raise ExportUsageError(f"-o {output}: {path} is not a file")
-    target = ExportTarget(folder, name)
     previous = _previous_data_files(target.manifest_path)
     if previous and previous != [name]:
         raise ExportUsageError(
@@ -187,6 +190,31 @@ def resolve_target(output: Path, fmt: str) -> ExportTarget:
             "choose another folder"
         )
     return target
+
+
+# Files SQLite and the crawler keep beside a database: writing over any of them damages it.
+SOURCE_COMPANIONS = ("", "-wal", "-shm", "-journal", ".lock")
+
+
+def refuse_source_files(target: ExportTarget, source: Path, output: Path) -> None:
+    """ExportUsageError when a file of the export would be the source database or a companion.
+
+    Compared after resolving symbolic links, and by inode (a hard link, another spelling).
+    """
+    resolved = Path(source).resolve()
+    protected = [Path(f"{resolved}{suffix}") for suffix in SOURCE_COMPANIONS]
+    written = (target.folder, target.data_path, target.manifest_path)
+    for path in (*written, target.folder / METADATA_FILENAME):
+        candidate = path.resolve()
+        for kept in protected:
+            same = candidate == kept or (
+                candidate.exists() and kept.exists() and os.path.samefile(candidate, kept)
+            )
+            if same:
+                raise ExportUsageError(
+                    f"-o {output}: {path} is the database being exported ({kept.name}); "
+                    "choose another file"
+                )
 
 
 def _previous_data_files(manifest: Path) -> list[str]:
@@ -373,12 +401,13 @@ def export_articles(
     Raises ExportUsageError (bad input; nothing written), ExportError, or StorageError.
     """
     filters = filters or ArticleFilters()
-    target = resolve_target(Path(output), fmt)
+    target = resolve_target(Path(output), fmt, source=Path(db_path))
     if fmt == "parquet":
         load_pyarrow()
     media_type = FORMATS[fmt][1]
-    with Storage.open(db_path, readonly=True) as storage:
+    with Storage.open_archive(db_path) as storage:
         target.folder.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(target)
         tally = Tally()
         with atomic_replace(target.data_path, leftovers=("-wal", "-shm", "-journal")) as tmp:
             if fmt == "sqlite":
@@ -398,6 +427,9 @@ def export_articles(
                         (write_csv if fmt == "csv" else write_jsonl)(rows, columns, handle)
             runs = storage.runs_by_id(tally.run_ids)
             schema_version = storage.schema_version
+            # The old manifest goes first: killed after the data file is replaced, the folder
+            # holds new data and no manifest, never new data beside the old manifest.
+            target.manifest_path.unlink(missing_ok=True)
     files = [file_entry(target.data_path, "data", media_type, tally.rows)]
     if fmt == "sqlite":
         metadata = write_datasette_metadata(target.data_path)
@@ -407,6 +439,22 @@ def export_articles(
         target.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     )
     return ExportResult(target, manifest)
+
+
+def remove_leftovers(target: ExportTarget) -> list[Path]:
+    """Remove the temporary files a killed export left in its folder; return them.
+
+    Only names ``temp_path_beside`` makes for this export's files (and SQLite's journals of
+    them): hidden, with a random part and ``.tmp``.
+    """
+    names = (target.data_name, MANIFEST_FILENAME, METADATA_FILENAME)
+    removed = []
+    for name in names:
+        for path in target.folder.glob(f".{glob.escape(name)}.*.tmp*"):
+            if _TEMP_NAME.fullmatch(path.name[len(name) + 1 :]) and path.is_file():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
 
 
 def _reporting(

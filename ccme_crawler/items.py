@@ -81,6 +81,7 @@ class ListingPage:
     last_page: int | None  # highest page number the pagination links to
     page_number: int | None  # number of this page (1 for the first)
     category_label: str | None
+    archive_kind: str | None = None  # "category", "author" or "tag", when the page tells
 
 
 @dataclass(slots=True)
@@ -100,6 +101,7 @@ class ExtractedArticle:
     source: str | None = None  # outlet named by the closing "Source : …" line, label removed
     source_date: str | None = None  # ISO date of the closing date line
     source_date_raw: str | None = None
+    source_url: str | None = None  # the outlet's article ("…Suite" link), when it leaves the site
     post_id: int | None = None
     author: str | None = None
     word_count: int = 0

@@ -49,6 +49,7 @@ ARTICLE_COLUMNS: dict[str, str] = {
     "source_id": "Canonical outlet (sources table)",
     "source_date": "Date of the closing date line (the outlet's publication date)",
     "source_date_raw": "The text the source date was read from",
+    "source_url": "The outlet's own article, linked by the closing …Suite line",
     "post_id": "WordPress post id",
     "author": "Author, when the page names one",
     "word_count": "Words in the body",

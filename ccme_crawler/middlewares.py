@@ -23,9 +23,10 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import deferred_from_coro
@@ -242,6 +243,17 @@ class RedirectGuardMiddleware:
         return response
 
 
+# RFC 9309 §2.5: crawlers "SHOULD impose a parsing limit" of at least 500 KiB.
+ROBOTS_TXT_MAX_BYTES = 512 * 1024
+_ROBOTS_BYTES_META = "ccme_robots_bytes"
+
+
+def _is_robots_request(request: Request) -> bool:
+    return bool(request.meta.get("dont_obey_robotstxt")) and (
+        urlparse_cached(request).path == "/robots.txt"
+    )
+
+
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with robots.txt applied to every request that waited for it.
 
@@ -249,7 +261,37 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     ``maybe_deferred_to_future``; ``Deferred.asFuture`` makes the Deferred fire ``None`` for every
     later waiter, so all but one of them went out as if there were no robots.txt (regression of
     scrapy/scrapy#6802). The parser is read back from the middleware's table instead.
+
+    A robots.txt is read up to ROBOTS_TXT_MAX_BYTES: the download stops there, and only the
+    complete lines before the limit are parsed.
     """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        crawler.signals.connect(self._cap_robots_download, signal=signals.bytes_received)
+
+    def _cap_robots_download(self, data: bytes, request: Request, **_: object) -> None:
+        """Stop downloading a robots.txt past ROBOTS_TXT_MAX_BYTES (a 10 MB one took 740 MB)."""
+        if not _is_robots_request(request):
+            return
+        received = request.meta.get(_ROBOTS_BYTES_META, 0) + len(data)
+        request.meta[_ROBOTS_BYTES_META] = received
+        if received > ROBOTS_TXT_MAX_BYTES:
+            raise StopDownload(fail=False)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        body = response.body
+        if len(body) > ROBOTS_TXT_MAX_BYTES:
+            # RFC 9309 §2.5: what lies past the limit is ignored; a line cut in two is dropped.
+            cut = body[:ROBOTS_TXT_MAX_BYTES]
+            response = response.replace(body=cut[: cut.rfind(b"\n") + 1])
+            logger.warning(
+                "%s is larger than %d bytes: only its first %d bytes are read (RFC 9309)",
+                response.url,
+                ROBOTS_TXT_MAX_BYTES,
+                len(response.body),
+            )
+        await super()._parse_robots(response, netloc, request)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
         parser = await super().robot_parser(request)
@@ -277,19 +319,13 @@ class RobotsTxtGuardMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    @staticmethod
-    def _is_robots(request: Request) -> bool:
-        return bool(request.meta.get("dont_obey_robotstxt")) and (
-            urlparse_cached(request).path == "/robots.txt"
-        )
-
     def process_response(self, request: Request, response: Response) -> Response:
-        if response.status < 500 or not self._is_robots(request):
+        if response.status < 500 or not _is_robots_request(request):
             return response
         return self._unavailable(request, f"HTTP {response.status}", response.status)
 
     def process_exception(self, request: Request, exception: Exception) -> Response | None:
-        if isinstance(exception, IgnoreRequest) or not self._is_robots(request):
+        if isinstance(exception, IgnoreRequest) or not _is_robots_request(request):
             return None
         return self._unavailable(request, f"{type(exception).__name__}: {exception}"[:500], None)
 

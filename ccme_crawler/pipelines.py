@@ -1,6 +1,7 @@
-"""Item pipelines, one job each: extract → validate → de-duplicate → store.
+"""Item pipelines, one job each: extract and count → de-duplicate → store.
 
-``RawPage`` items become ``ArticleRecord`` (or a ``PageFailure`` when the page is not an article);
+``RawPage`` items become ``ArticleRecord`` (or a ``PageFailure`` when the page is not an article)
+through :func:`ccme_crawler.records.record_from_page`, which holds every content rule;
 ``ListingEntry``, ``CategoryLabel``, ``NotModified`` and ``PageFailure`` items pass through to
 storage untouched.
 """
@@ -14,7 +15,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from ccme_crawler.extensions import crawl_state
-from ccme_crawler.extraction import content_hash, extract_article, normalize_source
 from ccme_crawler.items import (
     ArticleRecord,
     CategoryLabel,
@@ -24,56 +24,10 @@ from ccme_crawler.items import (
     RawPage,
 )
 from ccme_crawler.middlewares import close_spider
+from ccme_crawler.records import record_from_page
 from ccme_crawler.storage import StorageWriteError
-from ccme_crawler.urls import category_path
 
 logger = logging.getLogger(__name__)
-
-
-def post_category_path(category_url: str | None) -> str | None:
-    """The normalized path of a post's own category link; None when it is not a category."""
-    if not category_url:
-        return None
-    try:
-        return category_path(category_url)
-    except ValueError:
-        return None
-
-
-def article_record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
-    """Extract one fetched page into the record storage writes, or say why it is not one.
-
-    The crawl and ``reextract`` both go through here, so that re-extracting a WARC gives the
-    same rows as the crawl that wrote it.
-    """
-    if page.status != 200:
-        return PageFailure(
-            page.url, f"http_{page.status}", "", page.status, "article", page.fetched_at
-        )
-    article = extract_article(page.body, page.url, encoding=page.encoding)
-    if "soft_404" in article.flags:
-        return PageFailure(
-            page.url,
-            "soft_404",
-            f"{page.final_url} answered 200 with a 'not found' page",
-            page.status,
-            "article",
-            page.fetched_at,
-        )
-    return ArticleRecord(
-        article=article,
-        content_hash=content_hash(article),
-        source_canonical=normalize_source(article.source),
-        listing_category=page.listing_category,
-        fetched_url=page.fetched_url,
-        final_url=page.final_url,
-        http_status=page.status,
-        etag=page.headers.get("etag"),
-        last_modified=page.headers.get("last-modified"),
-        fetched_at=page.fetched_at,
-        warc=page.warc,
-        category_path=post_category_path(article.category_url),
-    )
 
 
 class _CrawlerPipeline:
@@ -88,12 +42,13 @@ class _CrawlerPipeline:
 
 
 class ExtractArticlePipeline(_CrawlerPipeline):
-    """Turns a fetched page into an article record with the pure extraction functions."""
+    """Turns a fetched page into an article record, or the failure that says why it is none
+    (not 200, not HTML, a soft 404, no title and no text), and counts what extraction found."""
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawPage):
             return item
-        result = article_record_from_page(item)
+        result = record_from_page(item)
         if isinstance(result, PageFailure):
             self.stats.inc_value("ccme/failures")
             self.stats.inc_value(f"ccme/failures/{result.reason}")
@@ -105,27 +60,6 @@ class ExtractArticlePipeline(_CrawlerPipeline):
         for flag in result.article.flags:
             self.stats.inc_value(f"ccme/extraction/{flag}")
         return result
-
-
-class ValidateArticlePipeline(_CrawlerPipeline):
-    """Refuses records that are not articles: no title and no text means nothing was found."""
-
-    def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ArticleRecord):
-            return item
-        article = item.article
-        if not article.title and not article.body:
-            self.stats.inc_value("ccme/failures")
-            self.stats.inc_value("ccme/failures/no_content")
-            return PageFailure(
-                article.url,
-                "no_content",
-                "no title and no text found on the page",
-                item.http_status,
-                "article",
-                item.fetched_at,
-            )
-        return item
 
 
 class DeduplicateArticlePipeline(_CrawlerPipeline):

@@ -1,9 +1,11 @@
 """Rebuild the database from WARC captures, with no network.
 
-Every captured response goes through the same code as a crawl: listing pages through
-``extract_listing`` (for the categories an article appeared in), article pages through
-``pipelines.article_record_from_page``, so that re-extracting the WARCs of a crawl gives the same
-``articles`` rows as the crawl, and an improved extractor can be re-run on what was captured.
+Every captured response goes through :mod:`ccme_crawler.records`, as in a crawl: listing pages
+through ``listing_from_response`` and ``listing_entries`` (for the categories an article appeared
+in), article pages through ``page_from_capture`` and ``record_from_page``, so that re-extracting
+the WARCs of a crawl gives the same ``articles`` rows as the crawl. Stored rows are compared
+whole, not only by content hash: an improved extractor or source alias re-run on what was
+captured corrects every column it reads from the page (outcome ``corrected``).
 """
 
 from __future__ import annotations
@@ -13,16 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from scrapy.http import HtmlResponse
-
 from ccme_crawler import __version__
-from ccme_crawler.extraction.listing import extract_listing
 from ccme_crawler.extraction.requisites import is_requisite_url
-from ccme_crawler.items import ArticleRecord, ListingEntry, RawPage
+from ccme_crawler.items import ArticleRecord, PageFailure
 from ccme_crawler.locking import RunLock
-from ccme_crawler.pipelines import article_record_from_page
+from ccme_crawler.records import (
+    capture_response,
+    listing_entries,
+    listing_from_response,
+    page_from_capture,
+    record_from_page,
+)
 from ccme_crawler.storage import Storage
-from ccme_crawler.urls import canonical_article_url, category_path, is_site_url, origin_of
+from ccme_crawler.urls import category_path, origin_of
 from ccme_crawler.warc import CapturedPage, iter_captured_pages
 
 
@@ -37,12 +42,6 @@ class ReextractSummary:
 
 def _is_listing(url: str) -> bool:
     return "/category/" in urlsplit(url).path
-
-
-def _decoded_encoding(page: CapturedPage) -> str | None:
-    # The encoding Scrapy would have decided for this response (headers, meta, BOM, sniffing).
-    response = HtmlResponse(page.target_uri, headers=page.headers, body=page.body)
-    return response.encoding
 
 
 def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
@@ -71,23 +70,11 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
                 if _is_listing(url):
                     if page.status == 200:
                         summary.listing_pages += 1
-                        _store_listing(storage, page)
+                        _store_listing(storage, page, summary)
                     continue
-                fetched_url = redirected_from.get(url, url)
-                raw = RawPage(
-                    url=canonical_article_url(fetched_url),
-                    fetched_url=fetched_url,
-                    final_url=url,
-                    status=page.status,
-                    headers=page.headers,
-                    body=page.body,
-                    encoding=_decoded_encoding(page),
-                    fetched_at=page.fetched_at,
-                    warc=page.pointer,
-                )
-                result = article_record_from_page(raw)
+                result = record_from_page(page_from_capture(page, redirected_from.get(url, url)))
                 if isinstance(result, ArticleRecord):
-                    outcome = storage.upsert_article(result, run_id).outcome
+                    outcome = storage.upsert_article(result, run_id, correct=True).outcome
                     summary.outcomes[outcome] += 1
                 else:
                     summary.failures[result.reason] += 1
@@ -102,7 +89,7 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
                     "pages_fetched": summary.responses,
                     "listing_pages": summary.listing_pages,
                     "articles_new": summary.outcomes["new"],
-                    "articles_updated": summary.outcomes["updated"],
+                    "articles_updated": summary.outcomes["updated"] + summary.outcomes["corrected"],
                     "articles_unchanged": summary.outcomes["unchanged"],
                     "failures": sum(summary.failures.values()),
                 },
@@ -111,24 +98,19 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
     return summary
 
 
-def _store_listing(storage: Storage, page: CapturedPage) -> None:
+def _store_listing(storage: Storage, page: CapturedPage, summary: ReextractSummary) -> None:
     try:
         category = category_path(page.target_uri)
     except ValueError:
         return
-    html = page.body.decode(_decoded_encoding(page) or "utf-8", errors="replace")
-    listing = extract_listing(html, page.target_uri)
+    listing = listing_from_response(capture_response(page), page.fetched_at)
+    if isinstance(listing, PageFailure):
+        summary.failures[listing.reason] += 1
+        return
     if listing.page_number == 1 and listing.category_label:
         storage.record_category_label(category, listing.category_label, None)
-    for position, item in enumerate(listing.items):
-        if not is_site_url(item.url, origin_of(page.target_uri)):
-            continue
-        storage.record_listing_entry(
-            ListingEntry(
-                url=canonical_article_url(item.url),
-                listing_category=category,
-                listing_url=page.target_uri,
-                position=position,
-                seen_at=page.fetched_at,
-            )
-        )
+    links = listing_entries(
+        listing, page.target_uri, category, page.fetched_at, origin=origin_of(page.target_uri)
+    )
+    for entry in links.entries:
+        storage.record_listing_entry(entry)

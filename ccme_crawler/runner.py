@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import re
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import BaseSettings, Settings
+from scrapy.utils.misc import load_object
+from scrapy.utils.ossignal import install_shutdown_handlers
 
 from ccme_crawler.counters import run_counts
-from ccme_crawler.locking import LockHeld, RunLock
+from ccme_crawler.locking import LockHeld, LockPathError, RunLock
 from ccme_crawler.metadata import write_datasette_metadata
+from ccme_crawler.options import (
+    check_folder_to_create,
+    check_new_file,
+    check_path_length,
+    parse_date,
+)
 from ccme_crawler.spiders.archive import ArchiveSpider
 from ccme_crawler.storage import Storage, check_database_file
 from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, category_path, normalize_base_url
 from ccme_crawler.warc.requisites import MODES as REQUISITE_MODES
 from ccme_crawler.warc.requisites import requisite_counts
+
+logger = logging.getLogger(__name__)
 
 # Exit statuses, documented in docs/cli.md.
 EXIT_OK = 0
@@ -97,8 +109,65 @@ class CrawlSummary:
         }
 
 
+# Settings ccme-crawler relies on, and the values that make sense: a value outside these stops
+# before anything starts (0 concurrent requests, for one, would hang the crawl and its SIGTERM).
+_MINIMUM: dict[str, float] = {
+    "CONCURRENT_REQUESTS": 1,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    "CONCURRENT_ITEMS": 1,
+    "DOWNLOAD_DELAY": 0,
+    "RETRY_TIMES": 0,
+    "REDIRECT_MAX_TIMES": 0,
+    "DOWNLOAD_MAXSIZE": 0,
+    "DOWNLOAD_WARNSIZE": 0,
+    "AUTOTHROTTLE_START_DELAY": 0,
+    "AUTOTHROTTLE_MAX_DELAY": 0,
+    "CCME_MAX_LISTING_PAGES": 1,
+    "CCME_SITE_DOWN_AFTER": 0,
+    "CCME_RETRY_AFTER_MAX": 0,
+    "CCME_FAILURE_THRESHOLD": 0,
+    "CCME_WARC_MAX_SIZE": 1,
+    "CCME_SHUTDOWN_GRACE": 0,
+}
+_ABOVE_ZERO = frozenset({"DOWNLOAD_TIMEOUT", "AUTOTHROTTLE_TARGET_CONCURRENCY"})
+_MAXIMUM: dict[str, float] = {"CCME_FAILURE_THRESHOLD": 1}
+# Seconds, read with getfloat although their default is a whole number.
+_FLOAT_SETTINGS = frozenset({"DOWNLOAD_TIMEOUT", "DOWNLOAD_DELAY", "CCME_SHUTDOWN_GRACE"})
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "LOG_LEVEL": ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"),
+    "CCME_PAGINATION": ("sequential", "parallel"),
+}
+# Components by import path → order (or null to turn one off).
+_COMPONENT_SETTINGS = frozenset(
+    {"ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS"}
+)
+_HTTP_STATUS_LISTS = frozenset({"RETRY_HTTP_CODES", "CCME_RETRY_AFTER_CODES"})
+# Settings that have a command-line option: checked as that option (so `-s` cannot slip past
+# its checks, nor lock one database while writing another).
+_OPTION_SETTINGS: dict[str, str] = {
+    "CCME_DB_PATH": "db_path",
+    "CCME_BASE_URL": "base_url",
+    "CCME_CATEGORIES": "categories",
+    "CCME_MODE": "mode",
+    "CCME_SINCE": "since",
+    "CCME_RECHECK": "recheck",
+    "CCME_RECHECK_SINCE": "recheck_since",
+    "CCME_REFRESH_LOOKAHEAD": "lookahead",
+    "CCME_WARC_DIR": "warc_dir",
+    "LOG_FILE": "log_file",
+    "CCME_PROGRESS": "progress",
+}
+_INTERNAL_SETTINGS = frozenset({"CCME_LOCK_HELD"})
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
 def parse_setting_overrides(pairs: list[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` pairs as ``scrapy crawl -s`` takes them, checked against known types."""
+    """``NAME=VALUE`` pairs as ``scrapy crawl -s`` takes them, checked and converted.
+
+    Values are converted to the type of the setting's default (and lists, component tables
+    and the reactor checked), so that Scrapy never meets a value it would choke on mid-start.
+    """
     defaults = build_settings_base()
     overrides: dict[str, Any] = {}
     for pair in pairs:
@@ -108,20 +177,112 @@ def parse_setting_overrides(pairs: list[str]) -> dict[str, Any]:
         name = name.strip()
         if not _SETTING_NAME.match(name):
             raise UsageError(f"-s {pair!r}: setting names are upper case, like DOWNLOAD_DELAY")
-        current = defaults.get(name)
+        if name in _INTERNAL_SETTINGS:
+            raise UsageError(f"-s {name}: set by ccme-crawler itself, not settable")
         try:
-            if isinstance(current, bool):
-                if value.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-                    raise ValueError(value)
-            elif isinstance(current, int):
-                int(value)
-            elif isinstance(current, float):
-                float(value)
-        except ValueError:
-            kind = type(current).__name__
-            raise UsageError(f"-s {name}={value!r}: {name} takes a {kind}") from None
-        overrides[name] = value
+            overrides[name] = _convert_setting(name, value, defaults.get(name))
+        except ValueError as exc:
+            raise UsageError(f"-s {name}={value!r}: {exc}") from None
     return overrides
+
+
+def _convert_setting(name: str, value: str, default: Any) -> Any:
+    """``value`` as the setting's type; ValueError naming what was expected."""
+    if name in _OPTION_SETTINGS:
+        return value  # checked with its command-line option, in validate_options
+    if isinstance(default, bool):
+        return _boolean(name, value)
+    if isinstance(default, int | float) and not isinstance(default, bool):
+        return _number(name, value, float if isinstance(default, float) else int)
+    if name in _CHOICES:
+        choice = value.strip().upper() if name == "LOG_LEVEL" else value.strip()
+        if choice not in _CHOICES[name]:
+            raise ValueError(f"{name} takes one of {', '.join(_CHOICES[name])}")
+        return choice
+    if name in _HTTP_STATUS_LISTS:
+        try:
+            codes = [int(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            raise ValueError(f"{name} takes HTTP status codes separated by commas") from None
+        if any(not 100 <= code <= 599 for code in codes):
+            raise ValueError(f"{name} takes HTTP status codes (100-599)")
+        return codes
+    if name in _COMPONENT_SETTINGS:
+        return _components(name, value)
+    if name == "TWISTED_REACTOR":
+        _check_reactor(value.strip())
+        return value.strip()
+    if isinstance(default, BaseSettings | dict):
+        try:
+            table = json.loads(value)
+        except ValueError:
+            table = None
+        if not isinstance(table, dict):
+            raise ValueError(f'{name} takes a JSON object, like {{"key": "value"}}')
+        return table
+    if isinstance(default, list):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _boolean(name: str, value: object) -> bool:
+    text = str(value).strip().lower()
+    if text not in _TRUE + _FALSE:
+        raise ValueError(f"{name} takes true or false")
+    return text in _TRUE
+
+
+def _number(name: str, value: str, kind: type) -> float:
+    if kind is int and name in _FLOAT_SETTINGS:
+        kind = float
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ValueError(f"{name} takes {'an integer' if kind is int else 'a number'}") from None
+    if number != number or number in (float("inf"), float("-inf")):  # NaN is not equal to itself
+        raise ValueError(f"{name} takes a finite number")
+    minimum = _MINIMUM.get(name)
+    if name in _ABOVE_ZERO and number <= 0:
+        raise ValueError(f"{name} must be more than 0")
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{name} must be at least {minimum:g}")
+    maximum = _MAXIMUM.get(name)
+    if maximum is not None and number > maximum:
+        raise ValueError(f"{name} must be at most {maximum:g}")
+    return number
+
+
+def _components(name: str, value: str) -> dict[str, int | None]:
+    try:
+        table = json.loads(value)
+    except ValueError:
+        table = None
+    example = '{"ccme_crawler.pipelines.StoreArticlePipeline": 900}'
+    if not isinstance(table, dict):
+        raise ValueError(f"{name} takes a JSON object of import paths and orders, like {example}")
+    for path, order in table.items():
+        if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
+            raise ValueError(f"{name}: the order of {path!r} must be an integer or null")
+        if order is not None:
+            try:
+                load_object(path)
+            except (ImportError, NameError, ValueError, AttributeError) as exc:
+                raise ValueError(f"{name}: cannot load {path!r} ({exc})") from None
+    return table
+
+
+def _check_reactor(path: str) -> None:
+    from twisted.internet.base import ReactorBase
+
+    # Importing twisted.internet.reactor would install the default reactor in this process.
+    if path.startswith("twisted.internet.reactor"):
+        raise ValueError("TWISTED_REACTOR takes a reactor class, not twisted.internet.reactor")
+    try:
+        reactor_class = load_object(path)
+    except (ImportError, NameError, ValueError, AttributeError) as exc:
+        raise ValueError(f"TWISTED_REACTOR: cannot load {path!r} ({exc})") from None
+    if not (isinstance(reactor_class, type) and issubclass(reactor_class, ReactorBase)):
+        raise ValueError(f"TWISTED_REACTOR: {path!r} is not a Twisted reactor class")
 
 
 def build_settings_base() -> Settings:
@@ -130,8 +291,32 @@ def build_settings_base() -> Settings:
     return settings
 
 
+def _take_option_settings(options: CrawlOptions) -> None:
+    """Move ``-s`` values of settings that have an option onto the option (``-s`` wins)."""
+    for name, attribute in _OPTION_SETTINGS.items():
+        if name not in options.overrides:
+            continue
+        raw = options.overrides.pop(name)
+        text = str(raw).strip()
+        value: Any = text
+        if attribute in ("db_path", "warc_dir", "log_file"):
+            value = Path(text) if text else None
+        elif attribute == "categories":
+            value = [part.strip() for part in text.split(",") if part.strip()]
+        elif attribute in ("recheck", "lookahead"):
+            try:
+                value = _boolean(name, text) if attribute == "recheck" else int(text)
+            except ValueError as exc:
+                why = str(exc) if attribute == "recheck" else f"{name} takes an integer"
+                raise UsageError(f"-s {name}={raw!r}: {why}") from None
+        if attribute == "db_path" and value is None:
+            raise UsageError(f"-s {name}: the database path cannot be empty")
+        setattr(options, attribute, value)
+
+
 def validate_options(options: CrawlOptions) -> CrawlOptions:
     """Normalize and check options before anything is written; raise UsageError when wrong."""
+    _take_option_settings(options)
     try:
         options.base_url = normalize_base_url(options.base_url)
     except ValueError as exc:
@@ -149,11 +334,26 @@ def validate_options(options: CrawlOptions) -> CrawlOptions:
             )
         if options.requisites != "none" and options.warc_dir is None:
             raise UsageError("--requisites: page requisites are captured into WARCs; add --warc")
-    for name in ("since", "recheck_since"):
-        value = getattr(options, name)
-        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            flag = "--" + name.replace("_", "-")
-            raise UsageError(f"{flag} {value!r}: expected a date as YYYY-MM-DD")
+    if options.mode not in ("auto", "full"):
+        raise UsageError(f"-s CCME_MODE={options.mode!r}: takes auto or full (--full)")
+    if options.progress not in ("auto", "on", "off"):
+        raise UsageError(f"-s CCME_PROGRESS={options.progress!r}: takes auto, on or off")
+    if options.lookahead is not None and not 1 <= options.lookahead <= 100:
+        raise UsageError(f"--lookahead {options.lookahead}: takes 1 to 100")
+    checks: list[tuple[str, Any, Any]] = [
+        ("--since", options.since, parse_date),
+        ("--recheck-since", options.recheck_since, parse_date),
+        ("--db", options.db_path, check_path_length),
+        ("--warc", options.warc_dir, check_folder_to_create),
+        ("--log-file", options.log_file, check_new_file),
+    ]
+    for flag, value, check in checks:
+        if value is None:
+            continue
+        try:
+            check(value)
+        except ValueError as exc:
+            raise UsageError(f"{flag}: {exc}") from None
     return options
 
 
@@ -206,8 +406,51 @@ def _exit_code(status: str, reason: str, counts: dict[str, int], threshold: floa
     return EXIT_OK
 
 
+class _CrawlProcess(CrawlerProcess):
+    """Scrapy's process with a stop that is bounded in time.
+
+    The first SIGINT/SIGTERM stops scheduling and lets the work in flight end, for at most
+    ``CCME_SHUTDOWN_GRACE`` seconds (a download that drips would otherwise hold the run for a
+    whole DOWNLOAD_TIMEOUT); a second signal, or the end of the grace, stops the reactor at once.
+    What was stored is committed (one transaction a record); ``run_crawl`` then marks the run
+    interrupted, and the next run fetches what was in flight.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.grace = settings.getfloat("CCME_SHUTDOWN_GRACE", 10.0)
+        self.forced: str | None = None
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        super()._signal_shutdown(signum, frame)  # installs _signal_kill for the next signal
+        reactor.callFromThread(reactor.callLater, self.grace, self._force_stop, "grace_over")
+
+    def _signal_kill(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        install_shutdown_handlers(signal.SIG_IGN)
+        reactor.callFromThread(self._force_stop, "second_signal")
+
+    def _force_stop(self, why: str) -> None:
+        from twisted.internet import reactor
+
+        if not reactor.running or self.forced:
+            return
+        self.forced = why
+        logger.warning(
+            "Stopping at once (%s): work in flight is dropped, the next run fetches it",
+            "second signal" if why == "second_signal" else f"still busy after {self.grace:g}s",
+        )
+        self._stop_reactor()
+
+
 def run_crawl(options: CrawlOptions) -> CrawlSummary:
-    """Run one crawl to its end. Raises UsageError, LockHeld or StorageError before crawling."""
+    """Run one crawl to its end.
+
+    Raises UsageError, LockHeld, LockPathError or StorageError before crawling.
+    """
     options = validate_options(options)
     check_database_file(options.db_path)
     settings = build_settings(options)
@@ -220,7 +463,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
     try:
         # Open (and migrate) once before Scrapy starts so that a bad file fails fast.
         Storage.open(options.db_path).close()
-        process = CrawlerProcess(settings)
+        process = _CrawlProcess(settings)
         if options.log_file is None:
             logging.getLogger("scrapy").setLevel(options.log_level)
         crawler = process.create_crawler(ArchiveSpider)
@@ -231,14 +474,20 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         gc.freeze()
         gc.set_threshold(50_000, 20, 20)
         process.start()
+        state = getattr(crawler, "_ccme_state", None)
+        run_id = state.run_id if state else None
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        with Storage.open(options.db_path) as storage:
+            run = storage.get_run(run_id) if run_id else None
+            if run is not None and run["status"] == "running":
+                # The reactor stopped before the spider closed (a forced stop): the run is over.
+                reason = f"shutdown_{process.forced or 'unclean'}"
+                storage.finish_run(run_id, "interrupted", run_counts(stats), reason)
+                state.storage.close()
+                run = storage.get_run(run_id)
     finally:
         lock.release()
     elapsed = time.monotonic() - started
-    state = getattr(crawler, "_ccme_state", None)
-    run_id = state.run_id if state else None
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    with Storage.open(options.db_path) as storage:
-        run = storage.get_run(run_id) if run_id else None
     try:
         write_datasette_metadata(options.db_path)
     except OSError as exc:
@@ -277,6 +526,7 @@ __all__ = [
     "CrawlOptions",
     "CrawlSummary",
     "LockHeld",
+    "LockPathError",
     "UsageError",
     "build_settings",
     "parse_setting_overrides",

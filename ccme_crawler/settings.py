@@ -42,7 +42,6 @@ DEFAULT_REQUEST_HEADERS = {
 
 ITEM_PIPELINES = {
     "ccme_crawler.pipelines.ExtractArticlePipeline": 100,
-    "ccme_crawler.pipelines.ValidateArticlePipeline": 200,
     "ccme_crawler.pipelines.DeduplicateArticlePipeline": 300,
     "ccme_crawler.pipelines.StoreArticlePipeline": 900,
 }
@@ -109,3 +108,6 @@ CCME_RETRY_AFTER_CODES = [429, 503]
 # This many different pages failing in a row (5xx or no answer) with no success in between: the
 # site is down, the run stops (close reason "site_down", exit status 3). 0 turns it off.
 CCME_SITE_DOWN_AFTER = 20
+# After SIGINT/SIGTERM, work in flight may end for this many seconds; then (or at a second
+# signal) the run stops at once and is marked interrupted (exit status 130).
+CCME_SHUTDOWN_GRACE = 10.0

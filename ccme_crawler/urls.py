@@ -126,6 +126,15 @@ def absolute(base: str, href: str) -> str:
 def normalize_base_url(base_url: str) -> str:
     """Validate a ``--base-url`` and return its origin (scheme://host[:port])."""
     parts = urlsplit(base_url.strip())
+    # Credentials would be stored with the run (crawl_runs.base_url): refused, never echoed.
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("a URL with a user name or password is refused (they would be stored)")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {base_url!r}")
+    try:
+        port = parts.port  # urlsplit checks the port only when asked
+    except ValueError:
+        port = 0
+    if port == 0:
+        raise ValueError(f"bad port in {base_url!r} (expected 1-65535)")
     return urlunsplit((parts.scheme, parts.netloc, "", "", "")).rstrip("/")

@@ -1,6 +1,6 @@
 """Quality gate: extraction on the golden corpus (tests/golden) must stay right.
 
-Fails when title, published_at, language, source or source_date is wrong on any page, or when
+Fails when title, published_at, language, source, source_date or source_url is wrong on any page, or when
 the mean body token-F1 drops below 0.98. Per-field scores are printed even without ``-s``.
 """
 

@@ -15,11 +15,12 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..items import ExtractedArticle
+from .closing import Block, read_closing
 from .dates import normalize_iso_datetime, parse_date_text
+from .errors import ExtractionError
 from .fallback import METHOD as FALLBACK_METHOD
 from .fallback import fallback_blocks
 from .language import detect_language
-from .sources import split_closing_lines
 from .text import (
     clean_text,
     decode_html,
@@ -180,6 +181,9 @@ _HEAD_META = etree.XPath("/html/head/meta")
 _ALL_META = etree.XPath("//meta")
 _CANONICAL = etree.XPath("//link[@rel='canonical']/@href")
 _SHORTLINK = etree.XPath("//link[@rel='shortlink']/@href")
+# WordPress core links every post to its REST resource: /wp-json/wp/v2/posts/ID.
+_REST_LINK = etree.XPath("//link[@rel='alternate' and @type='application/json']/@href")
+_REST_POST_ID = re.compile(r"/wp-json/wp/v2/posts/(\d+)(?:[/?#]|$)")
 _ARTICLE_ID = etree.XPath("//article[starts-with(@id, 'post-')]/@id")
 _BODY = etree.XPath("//body")
 _TITLE_TAG = etree.XPath("//title")
@@ -199,35 +203,56 @@ def _is_chrome(el: etree._Element) -> bool:
     return any(c.startswith(_CHROME_PREFIXES) for c in classes)
 
 
+# Work items of the content walk (an explicit stack: pasted Word markup nests thousands deep).
+_TEXT, _ELEMENT, _FLUSH, _LINK_END = range(4)
+
+
 class _BlockCollector:
-    """Walks a content element once, emitting (text, eligible-for-closing-line) blocks."""
+    """Walks a content element once, emitting blocks of text with the links written in them."""
 
     def __init__(self) -> None:
-        self.blocks: list[tuple[str, bool]] = []
+        self.blocks: list[Block] = []
         self._buffer: list[str] = []
+        self._links: list[tuple[str, str]] = []
+        self._flushes = 0
 
     def _flush(self, nested: bool) -> None:
+        self._flushes += 1
         if not self._buffer:
+            self._links = []
             return
         # Source newlines are just whitespace; only <br> (and newlines inside <pre>) break lines.
         joined = "".join(self._buffer).replace("\n", " ").replace(_BR, "\n")
         text = normalize_block(clean_text(joined))
         self._buffer = []
         if text:
-            self.blocks.append((text, not nested))
+            self.blocks.append(Block(text, not nested, self._links))
+        self._links = []
 
-    def _add(self, text: str, pre: bool) -> None:
-        self._buffer.append(text.replace("\n", _BR) if pre else text)
+    def walk(self, root: etree._Element) -> list[Block]:
+        stack: list[tuple[Any, ...]] = []
+        self._push_children(stack, root, False, False)
+        while stack:
+            item = stack.pop()
+            kind = item[0]
+            if kind == _TEXT:
+                _, text, pre = item
+                self._buffer.append(text.replace("\n", _BR) if pre else text)
+            elif kind == _FLUSH:
+                self._flush(item[1])
+            elif kind == _LINK_END:
+                _, href, start, flushes = item
+                if flushes == self._flushes:  # a link that spans blocks is no block's link
+                    text = "".join(self._buffer[start:]).replace(_BR, " ")
+                    self._links.append((normalize_inline(text), href))
+            else:
+                self._visit(stack, *item[1:])
+        self._flush(False)
+        return self.blocks
 
-    def walk_children(self, el: etree._Element, nested: bool, pre: bool) -> None:
-        if el.text:
-            self._add(el.text, pre)
-        for child in el:
-            self._walk(child, nested, pre)
-            if child.tail:
-                self._add(child.tail, pre)
-
-    def _walk(self, el: etree._Element, nested: bool, pre: bool) -> None:
+    def _visit(
+        self, stack: list[tuple[Any, ...]], el: etree._Element, nested: bool, pre: bool
+    ) -> None:
         tag = el.tag
         if not isinstance(tag, str):  # comments and processing instructions
             return
@@ -240,20 +265,29 @@ class _BlockCollector:
         if tag in _BLOCK_TAGS:
             self._flush(nested)
             inner = nested or tag in _NESTED_TAGS
-            self.walk_children(el, inner, pre or tag == "pre")
-            self._flush(inner)
-        else:
-            self.walk_children(el, nested, pre)
+            stack.append((_FLUSH, inner))
+            self._push_children(stack, el, inner, pre or tag == "pre")
+            return
+        if tag == "a" and el.get("href"):
+            stack.append((_LINK_END, el.get("href"), len(self._buffer), self._flushes))
+        self._push_children(stack, el, nested, pre)
 
-    def finish(self) -> list[tuple[str, bool]]:
-        self._flush(False)
-        return self.blocks
+    @staticmethod
+    def _push_children(
+        stack: list[tuple[Any, ...]], el: etree._Element, nested: bool, pre: bool
+    ) -> None:
+        items: list[tuple[Any, ...]] = []
+        if el.text:
+            items.append((_TEXT, el.text, pre))
+        for child in el:
+            items.append((_ELEMENT, child, nested, pre))
+            if child.tail:
+                items.append((_TEXT, child.tail, pre))
+        stack.extend(reversed(items))
 
 
-def content_blocks(content: etree._Element) -> list[tuple[str, bool]]:
-    collector = _BlockCollector()
-    collector.walk_children(content, False, False)
-    return collector.finish()
+def content_blocks(content: etree._Element) -> list[Block]:
+    return _BlockCollector().walk(content)
 
 
 def _text_of(el: etree._Element) -> str:
@@ -328,7 +362,8 @@ def _ld_author(article: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> str
 
 
 def _parse(text: str) -> tuple[etree._Element, bool]:
-    """Parse once; (tree, malformed). lxml recovers from anything, errors are only reported."""
+    """Parse (once, unless too deep); (tree, malformed). lxml recovers from anything, errors are
+    only reported."""
     # libxml2 turns NUL into U+FFFD and truncates text at a lone surrogate, so those go before
     # parsing; other invisible characters are removed from each stored value instead, which
     # spares a pass over the whole page.
@@ -339,15 +374,30 @@ def _parse(text: str) -> tuple[etree._Element, bool]:
             text.encode("utf-8")
         except UnicodeEncodeError:
             text = clean_text(text)
-    parser = lxml_html.HTMLParser(recover=True, remove_comments=False)
-    try:
-        tree = etree.fromstring(_XML_DECL.sub("", text, count=1), parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        tree = None
+    source = _XML_DECL.sub("", text, count=1)
+    tree, parser = _parse_with(source, huge_tree=False)
+    # libxml2 stops at a nesting depth of 256 and drops the rest of the page (content pasted
+    # from Word can hold hundreds of unclosed inline tags). huge_tree lifts the limit but slows
+    # every parse by a tenth, so only a page that hit the limit is parsed again with it.
+    if any(e.type == _DEPTH_LIMIT for e in parser.error_log):
+        tree, parser = _parse_with(source, huge_tree=True)
     if tree is None:
         return lxml_html.document_fromstring("<html><body></body></html>"), bool(text.strip())
     malformed = any(e.level >= 2 for e in parser.error_log)  # level 2 = ERROR, 3 = FATAL
     return tree, malformed
+
+
+_DEPTH_LIMIT = etree.ErrorTypes.ERR_RESOURCE_LIMIT
+
+
+def _parse_with(
+    source: str, *, huge_tree: bool
+) -> tuple[etree._Element | None, lxml_html.HTMLParser]:
+    parser = lxml_html.HTMLParser(recover=True, remove_comments=False, huge_tree=huge_tree)
+    try:
+        return etree.fromstring(source, parser), parser
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None, parser
 
 
 def _metas(tree: etree._Element) -> dict[str, str]:
@@ -370,7 +420,8 @@ def _with_classes(candidates: list[etree._Element], *tokens: str) -> etree._Elem
     return None
 
 
-def _post_id(tree: etree._Element) -> int | None:
+def _post_id(tree: etree._Element, ld: dict[str, Any]) -> int | None:
+    """WordPress's id of the post: the record a ``?p=ID`` shortlink and the permalink share."""
     for value in _ARTICLE_ID(tree):
         match = _POST_ID.match(value.strip())
         if match:
@@ -382,6 +433,18 @@ def _post_id(tree: etree._Element) -> int | None:
             return int(match.group(1))
     for href in _SHORTLINK(tree):
         match = _SHORTLINK_ID.search(href)
+        if match:
+            return int(match.group(1))
+    for href in _REST_LINK(tree):
+        match = _REST_POST_ID.search(href)
+        if match:
+            return int(match.group(1))
+    # SEO plugins that key their JSON-LD on the shortlink ("https://…/?p=123#article").
+    for key in ("@id", "url", "mainEntityOfPage"):
+        value = ld.get(key)
+        if isinstance(value, dict):
+            value = value.get("@id")
+        match = _SHORTLINK_ID.search(value) if isinstance(value, str) else None
         if match:
             return int(match.group(1))
     return None
@@ -404,9 +467,16 @@ def _visible_date_element(header: etree._Element | None, tree: etree._Element) -
 def extract_article(
     html: str | bytes, url: str, *, encoding: str | None = None
 ) -> ExtractedArticle:
-    """Read one article page. Never raises: problems are reported in ``flags``."""
+    """Read one article page. Problems with the page are reported in ``flags``.
+
+    Raises :class:`ExtractionError` (and nothing else) when the extractor itself cannot run on
+    the page: the fallback extractor failed or one of its dependencies is missing. That is a
+    failure of this page to record, never an empty body.
+    """
     try:
         return _extract(html, url, encoding)
+    except ExtractionError:
+        raise
     except Exception:  # last-resort guard: a page must never take the pipeline down
         return ExtractedArticle(url=url, flags=["extraction_error"])
 
@@ -496,12 +566,18 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
     else:
         article.extraction_method = FALLBACK_METHOD
         flags.append("fallback")
-        blocks = [(normalize_block(clean_text(b)), True) for b in fallback_blocks(tree)]
-        blocks = [(t, e) for t, e in blocks if t]
-    texts, source, source_date, source_date_raw = split_closing_lines(blocks)
-    article.body = nfc("\n\n".join(texts))
-    article.source = nfc(normalize_inline(source)) if source else None
-    article.source_date, article.source_date_raw = source_date, source_date_raw
+        try:
+            found = fallback_blocks(tree)
+        except Exception as error:  # whatever breaks in the third-party extractor
+            raise ExtractionError(
+                "fallback_failed", f"{FALLBACK_METHOD}: {type(error).__name__}: {error}", url
+            ) from error
+        blocks = [Block(t) for t in (normalize_block(clean_text(b)) for b in found) if t]
+    closing = read_closing(blocks, url)
+    article.body = nfc("\n\n".join(closing.texts))
+    article.source = nfc(normalize_inline(closing.source)) if closing.source else None
+    article.source_date, article.source_date_raw = closing.source_date, closing.source_date_raw
+    article.source_url = closing.source_url
     article.word_count = len(article.body.split())
     if not article.body:
         flags.append("empty_body")
@@ -518,7 +594,7 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
     if mismatch:
         flags.append("language_mismatch")
 
-    article.post_id = _post_id(tree)
+    article.post_id = _post_id(tree, ld)
     article.author = metas.get("author") or _ld_author(ld, ld_by_id)
     article.author = normalize_inline(article.author) if article.author else None
     canonical = _first(_CANONICAL(tree))
@@ -599,5 +675,8 @@ def content_hash(article: ExtractedArticle) -> str:
                 else nfc(normalize_inline(value))
             )
         payload[name] = value or None
+    # Added after the others: only when set, so the hash of an article without one is unchanged.
+    if article.source_url:
+        payload["source_url"] = normalize_inline(article.source_url)
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()

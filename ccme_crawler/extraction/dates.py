@@ -16,6 +16,8 @@ _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 # Alef variants, hamza forms and diacritics vary between writers; compare on a folded form.
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": None})
 _AR_DIACRITICS = re.compile("[\u064b-\u0652\u0670]")
+# Direction and zero-width marks that Word and RTL editors leave around dates and names.
+DIRECTION_MARKS = re.compile("[\u200b-\u200f\u061c]")
 
 _MONTHS: dict[str, int] = {}
 
@@ -117,7 +119,7 @@ def _make(year: int, month: int, day: int) -> str | None:
 
 
 def _fold_text(text: str) -> str:
-    return _fold(text.translate(_ARABIC_DIGITS))
+    return _fold(DIRECTION_MARKS.sub("", text.translate(_ARABIC_DIGITS)))
 
 
 def _exact(folded: str) -> str | None:
@@ -180,9 +182,21 @@ def _dateparser(text: str, language: str | None) -> str | None:
     return _make(parsed.year, parsed.month, parsed.day)
 
 
+# A weekday may precede a closing date line ("mercredi, 02 septembre 2015"), on the folded text.
+_WEEKDAY = re.compile(
+    r"^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun"
+    r"|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعة|السبت|الاحد)\.?\s*[,،]?\s*"
+)
+
+
 def is_date_line(text: str) -> str | None:
-    """ISO date when the whole line is just a date (the closing line of an article), else None."""
-    folded = _fold_text(text).strip(" .,;:()[]-–—")
+    """ISO date when the whole line is just a date (the closing line of an article), else None.
+
+    Surrounding punctuation and a leading weekday are allowed: ``8-12-2011``, ``(14/05/2016)``,
+    ``mercredi, 02 septembre 2015``.
+    """
+    folded = _WEEKDAY.sub("", _fold_text(text).strip(" .,;:()[]-–—"), count=1)
     if not folded or len(folded) > 40:
         return None
     for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO, _NUMERIC):

@@ -1,4 +1,4 @@
-"""Category listing pages: article links and pagination."""
+"""Archive listing pages (category, author, tag): article links, pagination, the archive's label."""
 
 from __future__ import annotations
 
@@ -14,6 +14,32 @@ _ITEM_LINKS = (
     "main article.l-post h2.post-title a",
     ".main-content article.l-post .post-title a",
 )
+
+
+# The heading of an archive: the theme's "Browsing: X", or WordPress core's get_the_archive_title()
+# in the site's three languages ("Catégorie : X", "Auteur/autrice : X", "الكاتب: X", "Tag: X").
+_HEADINGS = (
+    "h1.archive-heading",
+    ".archive-head h1",
+    "h1.page-title",
+    "h1.archive-title",
+    "header.page-header h1",
+)
+_ARCHIVE_PREFIXES = {
+    "category": ("catégorie", "categorie", "category", "التصنيف", "تصنيف", "القسم", "الفئة"),
+    "author": ("auteur/autrice", "auteur", "autrice", "author", "الكاتب", "الكاتبة", "المؤلف"),
+    "tag": ("étiquette", "etiquette", "mot-clé", "tag", "الوسم", "وسم"),
+    None: ("browsing", "archives", "الأرشيف", "أرشيف"),
+}
+_PREFIX = re.compile(
+    r"^\s*(?P<prefix>"
+    + "|".join(
+        re.escape(p) for words in _ARCHIVE_PREFIXES.values() for p in sorted(words, key=len)[::-1]
+    )
+    + r")\s*[:：]\s*(?P<label>.*)$",
+    re.IGNORECASE,
+)
+_KIND_OF_PREFIX = {p: kind for kind, words in _ARCHIVE_PREFIXES.items() for p in words}
 
 
 def _clean(text: str | None) -> str | None:
@@ -54,13 +80,39 @@ def extract_listing(html: str, url: str) -> ListingPage:
         for href in sel.css("nav.main-pagination a.page-numbers::attr(href)").getall()
     ]
     current = page_number_of(url)
-    label = _clean(" ".join(sel.css("h1.archive-heading span::text").getall())) or _clean(
-        sel.css("nav#breadcrumb span.current::text").get()
-    )
+    label, kind = _archive_heading(sel)
     return ListingPage(
         items=items,
         next_url=absolute(url, next_href) if next_href else None,
         last_page=max([*numbers, current]) if items or numbers else None,
         page_number=current,
-        category_label=label,
+        category_label=label or _clean(sel.css("nav#breadcrumb span.current::text").get()),
+        archive_kind=kind or _kind_of_body(sel),
     )
+
+
+def _archive_heading(sel: Selector) -> tuple[str | None, str | None]:
+    """(label, kind) of the archive's heading; the kind only when the heading's words say it."""
+    for css in _HEADINGS:
+        heading = sel.css(css)
+        if not heading:
+            continue
+        text = _clean(" ".join(heading[0].css("::text").getall()))
+        if text is None:
+            continue
+        span = _clean(" ".join(heading[0].css("span::text").getall()))
+        match = _PREFIX.match(text)
+        if match is None:
+            return span or text, None
+        kind = _KIND_OF_PREFIX.get(match.group("prefix").casefold())
+        return span or _clean(match.group("label")), kind
+    return None, None
+
+
+def _kind_of_body(sel: Selector) -> str | None:
+    """WordPress's body classes name the archive: "archive category", "archive author", …"""
+    classes = set((sel.css("body::attr(class)").get() or "").split())
+    for kind in ("category", "author", "tag"):
+        if kind in classes:
+            return kind
+    return None

@@ -1,7 +1,8 @@
 """The archive spider: walks category listings and yields every article page it links to.
 
 Navigation only: it decides which listing and article pages to fetch and yields ``RawPage``,
-``ListingEntry`` and ``PageFailure`` items; extraction and storage happen in the pipelines.
+``ListingEntry`` and ``PageFailure`` items (built by :mod:`ccme_crawler.records`); extraction
+and storage happen in the pipelines.
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ from twisted.python.failure import Failure
 
 from ccme_crawler.clock import utc_now
 from ccme_crawler.extensions import CrawlState, crawl_state
-from ccme_crawler.extraction.listing import extract_listing
-from ccme_crawler.items import CategoryLabel, ListingEntry, NotModified, PageFailure, RawPage
+from ccme_crawler.items import CategoryLabel, NotModified, PageFailure
 from ccme_crawler.middlewares import FetchFailed
+from ccme_crawler.records import listing_entries, listing_from_response, page_from_response
 from ccme_crawler.urls import (
     DEFAULT_CATEGORIES,
-    canonical_article_url,
     category_path,
-    is_site_url,
     listing_page_url,
     normalize_base_url,
     to_crawl_url,
@@ -197,27 +196,32 @@ class ArchiveSpider(scrapy.Spider):
         walk.pending.discard(page)
         walk.pages_done += 1
         self.crawler.stats.inc_value("ccme/listing_pages")
-        listing = extract_listing(response.text, response.url)
+        listing = listing_from_response(response, utc_now())
+        if isinstance(listing, PageFailure):
+            # Not a listing page at all: the walk stays incomplete and is walked again next run.
+            walk.stopped = True
+            self.crawler.stats.inc_value("ccme/failures")
+            self.crawler.stats.inc_value(f"ccme/failures/{listing.reason}")
+            yield listing
+            return
         if page == 1 and listing.category_label:
             yield CategoryLabel(category, listing.category_label)
         new_here = 0
         unseen_here = 0
         older_than_since = False
-        for position, item in enumerate(listing.items):
-            if not is_site_url(item.url, self.origin):
-                continue
-            url = canonical_article_url(item.url)
-            yield ListingEntry(
-                url=url,
-                listing_category=category,
-                listing_url=response.url,
-                position=position,
-                seen_at=utc_now(),
+        links = listing_entries(listing, response.url, category, utc_now(), origin=self.origin)
+        for skipped in links.skipped:
+            self.logger.debug(
+                "Skipped link %r on %s: %s", skipped.url, response.url, skipped.reason
             )
+        for entry in links.entries:
+            yield entry
+            url = entry.url
             if hash(url) in self.scheduled:
                 continue
             unseen_here += 1
-            if self.since and item.published_at and item.published_at[:10] < self.since:
+            published_at = listing.items[entry.position].published_at
+            if self.since and published_at and published_at[:10] < self.since:
                 older_than_since = True
                 continue
             if hash(url) in self.known and walk.mode != "full":
@@ -346,23 +350,7 @@ class ArchiveSpider(scrapy.Spider):
             self.crawler.stats.inc_value("ccme/articles/not_modified")
             yield NotModified(url, utc_now())
             return
-        redirects = response.meta.get("redirect_urls") or []
-        yield RawPage(
-            url=url,
-            fetched_url=redirects[0] if redirects else response.url,
-            final_url=response.url,
-            status=response.status,
-            headers={
-                key.decode("latin-1").lower(): b", ".join(values).decode("latin-1")
-                for key, values in response.headers.items()
-            },
-            body=response.body,
-            encoding=getattr(response, "encoding", None),
-            fetched_at=response.meta.get("ccme_fetched_at") or utc_now(),
-            listing_category=category,
-            listing_url=listing_url,
-            warc=response.meta.get("ccme_warc"),
-        )
+        yield page_from_response(response, url, category, listing_url)
 
     def article_failed(self, failure: Failure) -> Iterator[PageFailure]:
         request = failure.request  # type: ignore[attr-defined]

@@ -38,6 +38,7 @@ def record_row(record: ArticleRecord) -> dict[str, Any]:
         "source_canonical": record.source_canonical,
         "source_date": art.source_date,
         "source_date_raw": art.source_date_raw,
+        "source_url": art.source_url,
         "post_id": art.post_id,
         "author": art.author,
         "word_count": art.word_count,
@@ -57,9 +58,16 @@ def record_row(record: ArticleRecord) -> dict[str, Any]:
     }
 
 
+# Columns that say how a page was fetched rather than what it says.
+_PROVENANCE_COLUMNS = frozenset(
+    {"fetched_url", "final_url", "http_status", "fetched_at"}
+    | {"warc_filename", "warc_offset", "warc_length", "warc_record_id", "warc_payload_digest"}
+)
+
+
 @dataclass(slots=True)
 class UpsertResult:
-    outcome: str  # "new", "updated" or "unchanged"
+    outcome: str  # "new", "updated", "unchanged" or "corrected"
     version: int
 
 
@@ -75,12 +83,16 @@ class ArticleStore(Connection):
         rows = list(self.db.query("SELECT * FROM articles WHERE url = ?", [url]))
         return rows[0] if rows else None
 
-    def upsert_article(self, record: ArticleRecord, run_id: int | None) -> UpsertResult:
+    def upsert_article(
+        self, record: ArticleRecord, run_id: int | None, *, correct: bool = False
+    ) -> UpsertResult:
         """Insert or update one article with its categories, atomically.
 
         An article whose content hash is unchanged is not written at all, so re-running a crawl
         leaves every row exactly as it was. A changed article keeps its previous version in
-        ``article_versions``. Category paths (``record.category_path``,
+        ``article_versions``. With ``correct`` (``reextract``), an unchanged article whose other
+        columns read from the page differ (an extractor or source-alias fix) has them rewritten
+        in place, without a new version: outcome ``corrected``. Category paths (``record.category_path``,
         ``record.listing_category``) arrive normalized: storage files them as given.
         """
         art = record.article
@@ -109,6 +121,8 @@ class ArticleStore(Connection):
                 )
             elif existing[0] == record.content_hash:
                 outcome, version = "unchanged", int(existing[1])
+                if correct and self._correct_article(art.url, values):
+                    outcome = "corrected"
             else:
                 outcome, version = "updated", int(existing[1]) + 1
                 self.conn.execute(
@@ -150,6 +164,18 @@ class ArticleStore(Connection):
                 (now, art.url, record.fetched_url),
             )
         return UpsertResult(outcome, version)
+
+    def _correct_article(self, url: str, values: dict[str, Any]) -> bool:
+        """Rewrite the columns read from the page where they differ; True if any did."""
+        # Provenance stays that of the capture the row was first stored from, as in a crawl.
+        page = {k: v for k, v in values.items() if k not in _PROVENANCE_COLUMNS}
+        assignments = ", ".join(f"{name} = ?" for name in page)
+        differs = " OR ".join(f"{name} IS NOT ?" for name in page)
+        cursor = self.conn.execute(
+            f"UPDATE articles SET {assignments} WHERE url = ? AND ({differs})",
+            [*page.values(), url, *page.values()],
+        )
+        return cursor.rowcount > 0
 
     def _link_listing(self, url: str, category: str, now: str) -> None:
         self.conn.execute(

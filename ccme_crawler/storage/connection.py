@@ -96,6 +96,18 @@ class Connection:
             raise
         return store
 
+    @classmethod
+    def open_archive(cls, path: str | Path) -> Self:
+        """Open read-only what ``stats``, ``search``, ``export`` and ``package`` read: only a
+        whole ccme-crawler archive of a schema this code knows, and without writing anything."""
+        store = cls.open(path, readonly=True)
+        try:
+            schema.check_archive(store.path, store.schema_version, store.db.table_names())
+        except BaseException:
+            store.close()
+            raise
+        return store
+
     def close(self) -> None:
         self.conn.close()
 

@@ -194,12 +194,43 @@ def _m2_articles_view(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m1_initial, _m2_articles_view, migrate_captured_requisites]
+def _m3_source_url(db: sqlite_utils.Database) -> None:
+    # The outlet's own article, linked by a "…Suite" line (extractor version 2).
+    db.execute("ALTER TABLE articles ADD COLUMN source_url TEXT")
+    db.execute("DROP VIEW articles_view")
+    db.execute(
+        """CREATE VIEW articles_view AS
+        SELECT a.rowid AS article_rowid, a.url, a.title, a.published_at,
+            substr(a.published_at, 1, 4) AS year, a.language, a.category,
+            s.name AS source, a.source AS source_as_written, a.source_date, a.source_url,
+            a.author, a.word_count, a.body
+        FROM articles a LEFT JOIN sources s ON s.id = a.source_id"""
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    _m1_initial,
+    _m2_articles_view,
+    _m3_source_url,
+    migrate_captured_requisites,
+]
 
 
 def pending_migrations(version: int) -> list[tuple[int, Migration]]:
     """The migrations a database at schema ``version`` still needs, with their numbers."""
     return list(enumerate(MIGRATIONS[version:], start=version + 1))
+
+
+def check_archive(path: Path, version: int, tables: Sequence[str]) -> None:
+    """Refuse, for reading, anything but a whole ccme-crawler archive of a known schema."""
+    if version == 0 and not tables:
+        raise StorageError(
+            f"{path}: holds no archive yet (a first crawl may still be creating it; "
+            "try again when it has ended)"
+        )
+    check_is_ours(path, version, tables)
+    if "articles" not in tables:
+        raise StorageError(f"{path}: an SQLite database, but not a ccme-crawler one")
 
 
 def check_is_ours(path: Path, version: int, tables: Sequence[str]) -> None:

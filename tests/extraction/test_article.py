@@ -7,6 +7,8 @@ from collections.abc import Callable
 from ccme_crawler.extraction import extract_article
 from ccme_crawler.items import ExtractedArticle
 
+from .conftest import golden_page
+
 SEED_URL = (
     "https://www.ccme.org.ma/"
     "le-maroc-et-la-belgique-signent-plusieurs-accords-et-conventions-de-cooperation/"
@@ -275,3 +277,154 @@ def test_list_items_are_blocks(page: Page) -> None:
 
 def test_post_id_from_body_class(page: Page) -> None:
     assert extract_article(page("<p>x</p>").replace('id="post-42"', ""), URL).post_id == 42
+
+
+# --- Deeply nested content (Word pastes): libxml2 drops everything past depth 256 -------------
+def test_content_nested_300_deep_keeps_its_body(page: Page) -> None:
+    content = "<div>" * 300 + "<p>Texte profond.</p>" + "</div>" * 300
+    assert extract_article(page(content), URL).body == "Texte profond."
+
+
+def test_unclosed_inline_tags_pasted_from_word_keep_the_body(page: Page) -> None:
+    # 150 paragraphs, each leaving <font><b> open: 300 unclosed inline tags.
+    content = "".join(f"<p><font face='Arial'><b>Paragraphe {n}." for n in range(150))
+    assert "Paragraphe 149." in extract_article(page(content + "<p>Fin.</p>"), URL).body
+
+
+def test_content_nested_1500_deep_keeps_its_body(page: Page) -> None:
+    # The content walk has its own stack: no RecursionError on very deep trees.
+    content = "<div>" * 1500 + "<p>Texte très profond.</p>" + "</div>" * 1500
+    assert extract_article(page(content), URL).body == "Texte très profond."
+
+
+def test_closing_lines_after_deep_nesting(page: Page) -> None:
+    content = "<div>" * 300 + "<p>Texte.</p>" + "</div>" * 300 + "<p>Source : MAP</p>"
+    assert extract_article(page(content), URL).source == "MAP"
+
+
+# --- Post ids: every place WordPress writes one -----------------------------------------------
+def _bare_page(head: str = "", body_class: str = "single", article_id: str = "") -> str:
+    return (
+        f'<html lang="fr-FR"><head>{head}</head><body class="{body_class}">'
+        f'<article{article_id}><div class="post-content entry-content"><p>x</p></div></article>'
+        "</body></html>"
+    )
+
+
+def test_post_id_from_article_id() -> None:
+    assert extract_article(_bare_page(article_id=' id="post-169565"'), URL).post_id == 169565
+
+
+def test_post_id_from_body_class_alone() -> None:
+    html = _bare_page(body_class="single single-post postid-169565")
+    assert extract_article(html, URL).post_id == 169565
+
+
+def test_post_id_from_shortlink_alone() -> None:
+    head = "<link rel='shortlink' href='https://www.ccme.org.ma/en/?p=169565' />"
+    assert extract_article(_bare_page(head=head), URL).post_id == 169565
+
+
+def test_post_id_from_rest_link_alone() -> None:
+    head = '<link rel="alternate" type="application/json" href="https://www.ccme.org.ma/wp-json/wp/v2/posts/169565" />'
+    assert extract_article(_bare_page(head=head), URL).post_id == 169565
+
+
+def test_post_id_from_json_ld_alone() -> None:
+    head = (
+        '<script type="application/ld+json">{"@graph":[{"@type":"BlogPosting",'
+        '"@id":"https://www.ccme.org.ma/?p=169565#richSnippet"}]}</script>'
+    )
+    assert extract_article(_bare_page(head=head), URL).post_id == 169565
+
+
+def test_shortlink_url_and_permalink_give_one_post_id(golden: Golden) -> None:
+    html = golden_page("095-en-short-month-date-line")
+    at_shortlink = extract_article(html, "https://www.ccme.org.ma/en/?p=72095")
+    assert at_shortlink.post_id == golden("095-en-short-month-date-line").post_id == 72095
+
+
+def test_shortlink_url_page_keeps_the_permalink_as_canonical() -> None:
+    html = golden_page("095-en-short-month-date-line")
+    article = extract_article(html, "https://www.ccme.org.ma/en/?p=72095")
+    assert article.canonical_url == "https://www.ccme.org.ma/en/en-golden-095/"
+
+
+# --- URL slugs are never titles or dates ----------------------------------------------------
+JOOMLA_URL = "https://www.ccme.org.ma/ar/2013-03-19-17-13-35-3199/"
+
+
+def test_joomla_slug_is_not_a_title(page: Page) -> None:
+    html = page("<p>نص</p>", title="").replace('lang="fr-FR"', 'lang="ar"')
+    assert extract_article(html, JOOMLA_URL).title is None
+
+
+def test_joomla_slug_is_not_a_date(page: Page) -> None:
+    html = page("<p>نص</p>", time="").replace('lang="fr-FR"', 'lang="ar"')
+    assert extract_article(html, JOOMLA_URL).published_at is None
+
+
+def test_joomla_slug_is_not_a_date_on_the_fallback_path() -> None:
+    html = (
+        "<html lang='ar'><body><div><p>" + "نص طويل عن الهجرة. " * 30 + "</p></div></body></html>"
+    )
+    assert extract_article(html, JOOMLA_URL).published_at is None
+
+
+def test_joomla_slug_page_reads_its_own_date(golden: Golden) -> None:
+    html = golden_page("080-ar-slash-source-joomla-slug")
+    assert extract_article(html, JOOMLA_URL).published_at == "2011-12-09T10:00:00+00:00"
+
+
+# --- Pages without Yoast ----------------------------------------------------------------------
+def test_rank_math_json_ld_date(golden: Golden) -> None:
+    assert golden("079-rank-math").published_at == "2016-06-18T11:20:00+01:00"
+
+
+def test_rank_math_json_ld_author(golden: Golden) -> None:
+    assert golden("079-rank-math").author == "Equipe de rédaction"
+
+
+def test_no_seo_visible_date_with_french_weekday(golden: Golden) -> None:
+    assert golden("100-no-seo-weekday").published_at == "2015-09-02"
+
+
+def test_no_seo_visible_date_with_arabic_weekday(golden: Golden) -> None:
+    assert golden("084-ar-no-seo-weekday").published_at == "2011-11-23"
+
+
+def test_no_seo_visible_date_with_english_weekday(golden: Golden) -> None:
+    assert golden("094-en-no-seo-weekday").published_at == "2017-06-07"
+
+
+def test_render_clock_is_not_the_publication_date(golden: Golden) -> None:
+    assert golden("101-k2-fr-render-clock").published_at == "2015-09-02"
+
+
+def test_hijri_date_is_not_the_publication_date(golden: Golden) -> None:
+    assert golden("102-k2-ar-hijri").published_at == "2011-11-23"
+
+
+# --- The outlet's article ---------------------------------------------------------------------
+def test_suite_link_gives_the_source_url(golden: Golden) -> None:
+    assert (
+        golden("073-suite-offsite").source_url
+        == "https://lematin.ma/journal/2016/espagne-affilies/251234.html"
+    )
+
+
+def test_suite_link_is_not_in_the_body(golden: Golden) -> None:
+    assert "Suite" not in golden("073-suite-offsite").body
+
+
+def test_read_more_french_is_not_in_the_body(golden: Golden) -> None:
+    assert "Read more" not in golden("091-en-read-more-french").body
+
+
+def test_amp_trailers_are_not_in_the_body(golden: Golden) -> None:
+    body = golden("093-en-amp-trailers").body
+    assert "Exit mobile version" not in body and "Lightbox" not in body
+
+
+def test_photo_credit_is_not_the_source(golden: Golden) -> None:
+    assert golden("075-photo-credits").source == "Le360"

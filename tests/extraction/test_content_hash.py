@@ -45,3 +45,14 @@ def test_hash_ignores_url_and_flags() -> None:
 
 def test_hash_ignores_unicode_normalization_form() -> None:
     assert content_hash(_article(title="été")) == content_hash(_article(title="e\u0301te\u0301"))
+
+
+def test_hash_changes_with_source_url() -> None:
+    assert content_hash(_article()) != content_hash(_article(source_url="https://lematin.ma/a/1"))
+
+
+def test_hash_without_source_url_is_the_hash_of_extractor_version_1() -> None:
+    # Stored records are compared by hash: a new field must not change the hash of every article.
+    assert content_hash(_article()) == (
+        "5cbf316e2ee399ef9b1c796ce61ca0b33e5c66c64b45ba00d94aa0e97581ae26"
+    )

@@ -37,13 +37,18 @@ from ccme_crawler.extraction.dates import is_date_line, normalize_iso_datetime
         ("18-02-2014", None, "2014-02-18"),
         ("18/02/14", None, "2014-02-18"),
         ("3 Jul 2016", "en", "2016-07-03"),
+        ("mercredi, 02 septembre 2015", "fr", "2015-09-02"),
+        ("Wednesday, 07 June 2017", "en", "2017-06-07"),
+        ("الأربعاء, 23 نونبر 2011", "ar", "2011-11-23"),
     ],
 )
 def test_visible_dates(text: str, language: str | None, expected: str) -> None:
     assert parse_date_text(text, language) == expected
 
 
-@pytest.mark.parametrize("text", ["", "Source : MAP", "31/02/2014", "il y a longtemps", "2014"])
+@pytest.mark.parametrize(
+    "text", ["", "Source : MAP", "31/02/2014", "il y a longtemps", "2014", "1 moharram 1440"]
+)
 def test_unreadable_text_gives_none(text: str) -> None:
     assert parse_date_text(text, "fr") is None
 
@@ -66,3 +71,40 @@ def test_iso_zulu_becomes_offset() -> None:
 
 def test_iso_garbage_is_none() -> None:
     assert normalize_iso_datetime("hier") is None
+
+
+# Closing date lines in the shapes of the real site: one assertion each.
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("8-12-2011", "2011-12-08"),  # D-MM-YYYY, day not zero-padded
+        ("08-12-2011", "2011-12-08"),
+        ("14/05/2016", "2016-05-14"),
+        ("٨-١٢-٢٠١١", "2011-12-08"),  # Arabic-Indic digits
+        ("١٤/٠٥/٢٠١٦", "2016-05-14"),
+        ("\u200f8-12-2011\u200f", "2011-12-08"),  # right-to-left marks around it
+        ("18 juin 2016", "2016-06-18"),
+        ("18 févr. 2014", "2014-02-18"),
+        ("3 sept. 2017", "2017-09-03"),
+        ("March 3, 2016", "2016-03-03"),
+        ("Mar. 3, 2016", "2016-03-03"),
+        ("Jun 6, 2017", "2017-06-06"),
+        ("3 March 2016", "2016-03-03"),
+        ("(14/05/2016)", "2016-05-14"),
+        ("mercredi, 02 septembre 2015", "2015-09-02"),
+        ("Wednesday, 07 June 2017", "2017-06-07"),
+        ("الأربعاء, 23 نونبر 2011", "2011-11-23"),
+        ("22 نونبر 2011", "2011-11-22"),
+    ],
+)
+def test_closing_date_lines(line: str, expected: str) -> None:
+    assert is_date_line(line) == expected
+
+
+def test_hijri_date_is_not_a_date_line() -> None:
+    assert is_date_line("1 moharram 1440") is None
+
+
+def test_render_clock_is_not_a_date_line() -> None:
+    # Old pages print the render time at the top; a line with a time of day is not a date line.
+    assert is_date_line("lundi 13 janvier 2025 01:09") is None

@@ -12,6 +12,7 @@ from ccme_crawler.extraction import (
     normalize_source,
     parse_date_text,
 )
+from ccme_crawler.extraction.closing import Block, read_closing
 from ccme_crawler.items import ExtractedArticle
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,3 +108,36 @@ def test_normalize_source_gives_text_or_none(raw: str | None) -> None:
 def test_content_hash_is_stable(data: str) -> None:
     article = extract_article(data, "https://www.ccme.org.ma/x/")
     assert content_hash(article) == content_hash(article)
+
+
+_LINE = st.lists(
+    st.sampled_from(
+        [*"ab é….:-()0123456789/ ", "Suite", "Source", "المصدر", "تتمة", "عن", "جريدة", "Photo"]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(_LINE, min_size=1, max_size=3),
+            st.booleans(),
+            st.lists(
+                st.tuples(
+                    _LINE,
+                    st.sampled_from(["https://lematin.ma/a", "/x/", "http://[", "mailto:a@b"]),
+                )
+            ),
+        ),
+        max_size=5,
+    )
+)
+def test_read_closing_never_raises_and_never_adds_text(
+    raw: list[tuple[list[str], bool, list[tuple[str, str]]]],
+) -> None:
+    blocks = [Block("\n".join(lines), eligible, links) for lines, eligible, links in raw]
+    closing = read_closing(blocks, "https://www.ccme.org.ma/x/")
+    original = "\n".join(block.text for block in blocks)
+    assert all(line in original for text in closing.texts for line in text.split("\n"))

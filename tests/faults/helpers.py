@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -49,3 +50,22 @@ def integrity(db: Path) -> str:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
         conn.close()
+
+
+def wait_for_articles(db: Path, at_least: int, timeout: float = 60) -> None:
+    """Wait until a crawl running in the background has stored ``at_least`` articles."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if db.exists():
+            try:
+                conn = sqlite3.connect(db, timeout=1)
+                try:
+                    (count,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+                finally:
+                    conn.close()
+                if count >= at_least:
+                    return
+            except sqlite3.Error:
+                pass  # not created yet, or mid-migration: look again
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {at_least} articles in {db} after {timeout}s")

@@ -105,6 +105,10 @@ class Case:
     json_ld: bool = True
     time_attr: bool = True  # datetime attribute on the header's <time>
     charset: str = "utf-8"  # page encoding (declared in <meta charset>)
+    seo: str = "yoast"  # head metadata: "yoast", "rankmath" (JSON-LD only) or "none" (core only)
+    # Where the post id is written: article#post-N, body.postid-N, the shortlink, the REST link.
+    post_id_markers: tuple[str, ...] = ("article", "body", "shortlink", "rest")
+    source_url: str | None = None  # expected
 
 
 def _json_ld(case: Case, url: str, published: str | None) -> str:
@@ -126,6 +130,67 @@ def _json_ld(case: Case, url: str, published: str | None) -> str:
         + json.dumps(graph, ensure_ascii=True, separators=(",", ":"))
         + "</script>"
     )
+
+
+SUFFIX = " - CCME | Études et actualités sur les Marocains du monde"
+YOAST_START = "<!-- This site is optimized with the Yoast SEO plugin"
+YOAST_END = "<!-- / Yoast SEO plugin. -->"
+
+
+def _rank_math_head(case: Case, url: str) -> list[str]:
+    """Rank Math's head: its own tags and a JSON-LD @graph with a BlogPosting (no meta dates)."""
+    locale = {"fr": "fr_FR", "ar": "ar_AR", "en": "en_US"}[case.lang]
+    language = {"fr": "fr-FR", "ar": "ar", "en": "en-US"}[case.lang]
+    author = f"{ORIGIN}/author/rajae-moumengmail-com/"
+    posting: dict[str, object] = {
+        "@type": "BlogPosting",
+        "headline": case.title + " - CCME",
+        "articleSection": case.category,
+        "author": {"@id": author, "name": "Equipe de rédaction"},
+        "publisher": {"@id": f"{ORIGIN}/#organization"},
+        "name": case.title + " - CCME",
+        "@id": url + "#richSnippet",
+        "isPartOf": {"@id": url + "#webpage"},
+        "inLanguage": language,
+        "mainEntityOfPage": {"@id": url + "#webpage"},
+    }
+    if case.datetime_attr:
+        posting["datePublished"] = case.datetime_attr
+        posting["dateModified"] = case.datetime_attr
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Organization", "@id": f"{ORIGIN}/#organization", "name": "CCME"},
+            {"@type": "WebSite", "@id": f"{ORIGIN}/#website", "url": ORIGIN, "name": "CCME"},
+            {"@type": "WebPage", "@id": url + "#webpage", "url": url, "inLanguage": language},
+            {"@type": "Person", "@id": author, "name": "Equipe de rédaction", "url": author},
+            posting,
+        ],
+    }
+    return [
+        "\t<!-- Search Engine Optimization by Rank Math - https://rankmath.com/ -->",
+        f"\t<title>{case.title_html} - CCME</title>",
+        f'\t<link rel="canonical" href="{url}" />',
+        f'\t<meta property="og:locale" content="{locale}" />',
+        '\t<meta property="og:type" content="article" />',
+        f'\t<meta property="og:title" content="{html.escape(case.title)} - CCME" />',
+        f'\t<meta property="og:url" content="{url}" />',
+        '\t<meta property="og:site_name" content="CCME" />',
+        f'\t<meta property="article:section" content="{html.escape(case.category)}" />',
+        '\t<meta name="twitter:card" content="summary_large_image" />',
+        '\t<script type="application/ld+json" class="rank-math-schema">'
+        + json.dumps(graph, ensure_ascii=False, separators=(",", ":"))
+        + "</script>",
+        "\t<!-- /Rank Math WordPress SEO plugin -->",
+    ]
+
+
+def _core_head(case: Case, url: str) -> list[str]:
+    """No SEO plugin: WordPress core writes only the <title> ("Title &#8211; Site") and canonical."""
+    return [
+        f"\t<title>{case.title_html} &#8211; CCME | Études et actualités sur les Marocains du monde</title>",
+        f'\t<link rel="canonical" href="{url}" />',
+    ]
 
 
 def _breadcrumb(case: Case, prefix: str) -> str:
@@ -152,7 +217,7 @@ def render(case: Case, template: str) -> tuple[str, str]:
     out = template
     lines = out.split("\n")
     # Head: <title>, og:title, og:description, locale, dates, JSON-LD.
-    suffix = " - CCME | Études et actualités sur les Marocains du monde"
+    suffix = SUFFIX
     for i, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith("<title>"):
@@ -180,6 +245,11 @@ def render(case: Case, template: str) -> tuple[str, str]:
             lines[i] = "\t" + _json_ld(case, url, case.datetime_attr) if case.json_ld else ""
         elif stripped.startswith('<nav class="breadcrumbs'):
             lines[i] = _breadcrumb(case, prefix)
+    if case.seo != "yoast":
+        start = next(i for i, line in enumerate(lines) if line.strip().startswith(YOAST_START))
+        end = next(i for i, line in enumerate(lines) if line.strip() == YOAST_END)
+        head = _rank_math_head(case, url) if case.seo == "rankmath" else _core_head(case, url)
+        lines[start : end + 1] = head
     out = "\n".join(lines)
     html_lang = case.html_lang or {"fr": "fr-FR", "ar": "ar", "en": "en-US"}[case.lang]
     direction = ' dir="rtl"' if html_lang.startswith("ar") else ""
@@ -211,6 +281,16 @@ def render(case: Case, template: str) -> tuple[str, str]:
     out = out.replace(f"ccme.org.ma%2F{SEED_SLUG}", f"ccme.org.ma%2F{quote(path, safe='')}")
     out = out.replace(quote(SEED_TITLE), quote(case.title))
     out = out.replace("60338", str(case.post_id))
+    pid = case.post_id
+    if "article" not in case.post_id_markers:
+        out = _replace_once(out, f'<article id="post-{pid}" ', "<article ")
+    if "body" not in case.post_id_markers:
+        out = _replace_once(out, f" postid-{pid} ", " ")
+    if "shortlink" not in case.post_id_markers:
+        out = _replace_once(out, f"\t<link rel='shortlink' href='{ORIGIN}/?p={pid}' />\n", "")
+    if "rest" not in case.post_id_markers:
+        rest = f'\t<link rel="alternate" type="application/json" href="{ORIGIN}/wp-json/wp/v2/posts/{pid}" />\n'
+        out = _replace_once(out, rest, "")
     if case.charset != "utf-8":
         out = out.replace('<meta charset="UTF-8" />', f'<meta charset="{case.charset}" />')
     return out, url
@@ -226,6 +306,7 @@ def expected_of(case: Case, url: str) -> dict[str, object]:
         "body": "\n\n".join(case.body),
         "source": case.source,
         "source_date": case.source_date,
+        "source_url": case.source_url,
         "post_id": case.post_id,
         "extraction_method": "template",
     }
@@ -439,7 +520,8 @@ CASES: list[Case] = [
         "suite-link",
         p(FR[9])
         + f'\n<p>{FR[10]} <a href="https://www.ccme.org.ma/fr/medias-et-migration/50666">…Suite</a></p>',
-        [FR[9], FR[10] + " …Suite"],
+        # A link word, not text; the link stays on the site, so it names no outlet.
+        [FR[9], FR[10]],
     ),
     fr_case(
         21,
@@ -862,12 +944,394 @@ CASES: list[Case] = [
         category="Media and migration",
         post_id=72054,
     ),
+    # --- Shapes of the real site (REAL-SITE.md): closing lines as migrated posts write them ---
+    fr_case(
+        70,
+        "source-dash-date",
+        ps(FR[0:3]) + "\n<p>Source : Le Matin - 18 juin 2016</p>",
+        FR[0:3],
+        source="Le Matin",
+        source_date="2016-06-18",
+        source_canonical="Le Matin",
+    ),
+    fr_case(
+        71,
+        "date-dash-source",
+        ps(FR[3:6]) + "\n<p>18 juin 2016 - Le Matin</p>",
+        FR[3:6],
+        source="Le Matin",
+        source_date="2016-06-18",
+        source_canonical="Le Matin",
+    ),
+    fr_case(
+        72,
+        "source-paren-date",
+        ps(FR[6:8]) + "\n<p>Source : L’Opinion (14/05/2016)</p>",
+        FR[6:8],
+        source="L’Opinion",
+        source_date="2016-05-14",
+        source_canonical="L'Opinion",
+    ),
+    fr_case(
+        73,
+        "suite-offsite",
+        p(FR[9])
+        + f'\n<p>{FR[10]} <a href="https://lematin.ma/journal/2016/espagne-affilies/251234.html" target="_blank" rel="noopener">…Suite</a></p>',
+        [FR[9], FR[10]],
+        source="Le Matin",
+        source_canonical="Le Matin",
+        source_url="https://lematin.ma/journal/2016/espagne-affilies/251234.html",
+    ),
+    fr_case(
+        74,
+        "suite-dots-unknown-outlet",
+        p(FR[12])
+        + f'\n<p>{FR[13]}<a href="https://www.lepetitjournal.com/bruxelles/exposition-immigration-marocaine-123">...Suite</a></p>',
+        [FR[12], FR[13]],
+        source_url="https://www.lepetitjournal.com/bruxelles/exposition-immigration-marocaine-123",
+    ),
+    fr_case(
+        75,
+        "photo-credits",
+        '<p><img class="aligncenter size-full" src="https://www.ccme.org.ma/wp-content/uploads/2016/06/rencontre.jpg" alt="" width="600" height="400" /></p>\n'
+        "<p><em>Photo : MAP</em></p>\n"
+        + ps(FR[0:2])
+        + '\n<p style="text-align: right;">ph. DR</p>\n<p>Crédit photo : AFP</p>\n<p>Source : Le360</p>',
+        FR[0:2],
+        source="Le360",
+        source_canonical="Le360",
+    ),
+    fr_case(
+        76,
+        "div-blocks-right-aligned",
+        "\n".join(f"<div>{html.escape(t, quote=False)}</div>" for t in FR[3:6])
+        + '\n<div style="text-align: right;"><strong>20/06/2016</strong></div>\n'
+        '<div style="text-align: right;"><em>Source : L’Economiste</em></div>',
+        FR[3:6],
+        source="L’Economiste",
+        source_date="2016-06-20",
+        source_canonical="L'Economiste",
+    ),
+    fr_case(
+        77,
+        "one-paragraph-br",
+        "<p>"
+        + "<br />\n".join(html.escape(t, quote=False) for t in FR[6:9])
+        + "<br />\n9-06-2016<br />\nSource : MAP</p>",
+        ["\n".join(FR[6:9])],
+        source="MAP",
+        source_date="2016-06-09",
+        source_canonical="MAP",
+    ),
+    fr_case(
+        78,
+        "gutenberg-blocks",
+        "<!-- wp:paragraph -->\n" + p(FR[4]) + "\n<!-- /wp:paragraph -->\n"
+        '<h2 class="wp-block-heading">Trois chantiers</h2>\n'
+        '<ul class="wp-block-list"><li>la reconnaissance des diplômes ;</li><li>la portabilité des droits sociaux.</li></ul>\n'
+        '<blockquote class="wp-block-quote"><p>Les compétences existent, il faut leur ouvrir des portes.</p><cite>Un participant</cite></blockquote>\n'
+        '<figure class="wp-block-table"><table class="has-fixed-layout"><tbody><tr><td>Pays</td><td>Affiliés</td></tr><tr><td>Espagne</td><td>290 000</td></tr></tbody></table><figcaption class="wp-element-caption">Source : ministère de l’Inclusion</figcaption></figure>\n'
+        '<figure class="wp-block-pullquote"><blockquote><p>Une diaspora jeune et qualifiée.</p><cite>Le Conseil</cite></blockquote></figure>\n'
+        + p(FR[8])
+        + '\n<p class="has-text-align-right"><strong>Source : Médias24</strong></p>',
+        [
+            FR[4],
+            "Trois chantiers",
+            "la reconnaissance des diplômes ;",
+            "la portabilité des droits sociaux.",
+            "Les compétences existent, il faut leur ouvrir des portes.",
+            "Un participant",
+            "Pays",
+            "Affiliés",
+            "Espagne",
+            "290 000",
+            "Une diaspora jeune et qualifiée.",
+            "Le Conseil",
+            FR[8],
+        ],
+        source="Médias24",
+        source_canonical="Médias24",
+    ),
+    fr_case(
+        79,
+        "rank-math",
+        ps(FR[10:12]) + "\n<p>Source : Yabiladi</p>",
+        FR[10:12],
+        source="Yabiladi",
+        source_canonical="Yabiladi",
+        seo="rankmath",
+        time_attr=False,
+        datetime_attr="2016-06-18T11:20:00+01:00",
+        published_at="2016-06-18T11:20:00+01:00",
+        visible_date="18 juin 2016",
+    ),
+    # Arabic press items migrated from the old site (2011), at Joomla timestamp slugs.
+    Case(
+        name="080-ar-slash-source-joomla-slug",
+        slug="2013-03-19-17-13-35-3199",
+        lang="ar",
+        title_html="مغاربة العالم والانتخابات التشريعية",
+        title="مغاربة العالم والانتخابات التشريعية",
+        content=p(AR[0])
+        + f'\n<p>{AR[1]} <a href="https://www.alittihad.info/ar/mre-2011/3199" target="_blank">تتمة المقال</a></p>'
+        + "\n<p>8-12-2011</p>\n<p>المصدر/ جريدة الاتحاد الاشتراكي</p>",
+        body=AR[0:2],
+        source="جريدة الاتحاد الاشتراكي",
+        source_date="2011-12-08",
+        source_canonical="Al Ittihad Al Ichtiraki",
+        source_url="https://www.alittihad.info/ar/mre-2011/3199",
+        published_at="2011-12-09T10:00:00+00:00",
+        datetime_attr="2011-12-09T10:00:00+00:00",
+        visible_date="9 دجنبر 2011",
+        category="الإعلام والهجرة",
+        post_id=71080,
+    ),
+    Case(
+        name="081-ar-inline-outlet",
+        slug="2013-03-19-17-13-36-3200",
+        lang="ar",
+        title_html="الجالية المغربية بإيطاليا تطالب بتمثيلية سياسية",
+        title="الجالية المغربية بإيطاليا تطالب بتمثيلية سياسية",
+        content=p(AR[2])
+        + f'\n<p>{AR[3]} … <a href="https://www.alittihad.info/ar/mre-2011/3200">تتمة</a> عن جريدة الإتحاد الإشتراكي</p>',
+        body=AR[2:4],
+        source="جريدة الإتحاد الإشتراكي",
+        source_date=None,
+        source_canonical="Al Ittihad Al Ichtiraki",
+        source_url="https://www.alittihad.info/ar/mre-2011/3200",
+        published_at="2011-12-10T10:00:00+00:00",
+        datetime_attr="2011-12-10T10:00:00+00:00",
+        visible_date="10 دجنبر 2011",
+        category="الإعلام والهجرة",
+        post_id=71081,
+    ),
+    Case(
+        name="082-ar-one-paragraph-br-hiwar",
+        slug="ar-golden-082",
+        lang="ar",
+        title_html="حوار مع باحث في قضايا الهجرة",
+        title="حوار مع باحث في قضايا الهجرة",
+        content='<p style="text-align: right;">'
+        + f"{AR[4]}<br />\n{AR[5]} ... "
+        + '<a href="https://www.hespress.com/interview-migration-2016-123.html">الحوار</a><br />\n'
+        + "14/05/2016<br />\n<strong>المصدر : هسبريس</strong></p>",
+        body=[f"{AR[4]}\n{AR[5]} ..."],
+        source="هسبريس",
+        source_date="2016-05-14",
+        source_canonical="Hespress",
+        source_url="https://www.hespress.com/interview-migration-2016-123.html",
+        published_at="2016-05-15T09:00:00+00:00",
+        datetime_attr="2016-05-15T09:00:00+00:00",
+        visible_date="15 ماي 2016",
+        category="الإعلام والهجرة",
+        post_id=71082,
+    ),
+    Case(
+        name="083-ar-indic-digits-emphasis",
+        slug="2013-03-19-17-13-37-3201",
+        lang="ar",
+        title_html="مهاجرون مغاربة في هولندا",
+        title="مهاجرون مغاربة في هولندا",
+        content=ps(AR[6:8])
+        + '\n<p style="text-align: right;"><em>٨-١٢-٢٠١١</em></p>\n<p style="text-align: right;"><em>المصدر: الصباح</em></p>',
+        body=AR[6:8],
+        source="الصباح",
+        source_date="2011-12-08",
+        source_canonical="Assabah",
+        published_at="2011-12-08T12:00:00+00:00",
+        datetime_attr="2011-12-08T12:00:00+00:00",
+        visible_date="8 دجنبر 2011",
+        category="الإعلام والهجرة",
+        post_id=71083,
+    ),
+    Case(
+        name="084-ar-no-seo-weekday",
+        slug="2013-03-19-17-13-38-3202",
+        lang="ar",
+        title_html="ندوة حول الهجرة والتنمية بالرباط",
+        title="ندوة حول الهجرة والتنمية بالرباط",
+        content=ps(AR[0:3]) + "\n<p>المصدر : جريدة المساء (23/11/2011)</p>",
+        body=AR[0:3],
+        source="جريدة المساء",
+        source_date="2011-11-23",
+        source_canonical="Al Massae",
+        published_at="2011-11-23",
+        datetime_attr=None,
+        visible_date="الأربعاء, 23 نونبر 2011",
+        seo="none",
+        post_id_markers=("body",),
+        category="الإعلام والهجرة",
+        post_id=71084,
+    ),
+    Case(
+        name="085-ar-divs-photo-credit",
+        slug="ar-golden-085",
+        lang="ar",
+        title_html="وفد من المجلس في بروكسيل",
+        title="وفد من المجلس في بروكسيل",
+        content='<div dir="rtl">الصورة: و.م.ع</div>\n'
+        + "\n".join(f'<div dir="rtl">{t}</div>' for t in AR[3:6])
+        + '\n<div dir="rtl">المصدر/ وكالة المغرب العربي للأنباء</div>',
+        body=AR[3:6],
+        source="وكالة المغرب العربي للأنباء",
+        source_date=None,
+        source_canonical="MAP",
+        published_at="2016-02-02T10:00:00+00:00",
+        datetime_attr="2016-02-02T10:00:00+00:00",
+        visible_date="2 فبراير 2016",
+        category="الإعلام والهجرة",
+        post_id=71085,
+    ),
+    Case(
+        name="086-ar-date-dash-newspaper",
+        slug="2013-03-19-17-13-39-3203",
+        lang="ar",
+        title_html="المغاربة المقيمون بفرنسا والتقاعد",
+        title="المغاربة المقيمون بفرنسا والتقاعد",
+        content=ps(AR[6:9]) + "\n<p>22-11-2011 - جريدة العلم</p>",
+        body=AR[6:9],
+        source="جريدة العلم",
+        source_date="2011-11-22",
+        source_canonical="Al Alam",
+        published_at="2011-11-22T10:00:00+00:00",
+        datetime_attr="2011-11-22T10:00:00+00:00",
+        visible_date="22 نونبر 2011",
+        category="الإعلام والهجرة",
+        post_id=71086,
+    ),
+    # English posts.
+    Case(
+        name="090-en-ccme-summary",
+        slug="en-golden-090",
+        lang="en",
+        title_html="Moroccans abroad and the new consular services",
+        title="Moroccans abroad and the new consular services",
+        content=ps(EN[0:3]) + "\n<p>CCME (Summary)</p>",
+        body=EN[0:3],
+        source="CCME",
+        source_date=None,
+        source_canonical="CCME",
+        published_at="2018-03-05T10:00:00+00:00",
+        datetime_attr="2018-03-05T10:00:00+00:00",
+        visible_date="March 5, 2018",
+        category="Media and migration",
+        post_id=72090,
+    ),
+    Case(
+        name="091-en-read-more-french",
+        slug="en-golden-091",
+        lang="en",
+        title_html="Belgium: an exhibition on sixty years of Moroccan migration",
+        title="Belgium: an exhibition on sixty years of Moroccan migration",
+        content=ps(EN[3:5])
+        + "\n<p>Source: Hespress</p>\n"
+        + f'<p><a href="{ORIGIN}/belgique-une-exposition-retrace-soixante-ans-dimmigration-marocaine/">Read more (French)</a></p>',
+        body=EN[3:5],
+        source="Hespress",
+        source_date=None,
+        source_canonical="Hespress",
+        published_at="2018-04-10T10:00:00+00:00",
+        datetime_attr="2018-04-10T10:00:00+00:00",
+        visible_date="April 10, 2018",
+        category="Media and migration",
+        post_id=72091,
+    ),
+    Case(
+        name="092-en-source-dash-month",
+        slug="en-golden-092",
+        lang="en",
+        title_html="Diaspora remittances reach a new high",
+        title="Diaspora remittances reach a new high",
+        content=ps(EN[5:7]) + "\n<p>Source: Morocco World News – March 3, 2016</p>",
+        body=EN[5:7],
+        source="Morocco World News",
+        source_date="2016-03-03",
+        source_canonical="Morocco World News",
+        published_at="2016-03-04T09:00:00+00:00",
+        datetime_attr="2016-03-04T09:00:00+00:00",
+        visible_date="March 4, 2016",
+        category="Media and migration",
+        post_id=72092,
+    ),
+    Case(
+        name="093-en-amp-trailers",
+        slug="en-golden-093",
+        lang="en",
+        title_html="Rabat: the CCME welcomes journalism students (AMP)",
+        title="Rabat: the CCME welcomes journalism students (AMP)",
+        content='<figure class="wp-block-image size-large"><img src="https://www.ccme.org.ma/wp-content/uploads/2019/11/students.jpg" alt="" /><figcaption class="wp-element-caption">Photo: CCME</figcaption></figure>\n'
+        + ps(EN[0:2])
+        + "\n<p>Photo: CCME</p>\n<p>Source: Reuters</p>\n<p>&nbsp;</p>\n"
+        "<div>WordPress Lightbox</div>\n"
+        f'<div class="amp-mobile-version-switcher"><a rel="nofollow" href="{ORIGIN}/en/en-golden-093/?noamp=mobile">Exit mobile version</a></div>',
+        body=EN[0:2],
+        source="Reuters",
+        source_date=None,
+        source_canonical="Reuters",
+        published_at="2019-11-12T12:00:00+01:00",
+        datetime_attr="2019-11-12T12:00:00+01:00",
+        visible_date="November 12, 2019",
+        category="Activities",
+        category_slug="activites",
+        post_id=72093,
+    ),
+    Case(
+        name="094-en-no-seo-weekday",
+        slug="en-golden-094",
+        lang="en",
+        title_html="Young Moroccans in Europe and their heritage",
+        title="Young Moroccans in Europe and their heritage",
+        content=ps(EN[4:7]) + "\n<p>Source: MWN - Jun 6, 2017</p>",
+        body=EN[4:7],
+        source="MWN",
+        source_date="2017-06-06",
+        source_canonical="Morocco World News",
+        published_at="2017-06-07",
+        datetime_attr=None,
+        visible_date="Wednesday, 07 June 2017",
+        seo="none",
+        post_id_markers=("shortlink",),
+        category="Media and migration",
+        post_id=72094,
+    ),
+    Case(
+        name="095-en-short-month-date-line",
+        slug="en-golden-095",
+        lang="en",
+        title_html="Moroccan workers in Spain: affiliations up",
+        title="Moroccan workers in Spain: affiliations up",
+        content=ps(EN[1:3]) + "\n<p>Mar. 3, 2016</p>\n<p>Source: AFP</p>",
+        body=EN[1:3],
+        source="AFP",
+        source_date="2016-03-03",
+        source_canonical="AFP",
+        published_at="2016-03-04T09:00:00+00:00",
+        datetime_attr="2016-03-04T09:00:00+00:00",
+        visible_date="March 4, 2016",
+        category="Media and migration",
+        post_id=72095,
+        post_id_markers=("rest",),
+    ),
+    # A French post of a site without any SEO plugin: only the visible date, with a weekday.
+    fr_case(
+        100,
+        "no-seo-weekday",
+        ps(FR[1:4]) + "\n<p>Source : Aujourd’hui le Maroc</p>",
+        FR[1:4],
+        source="Aujourd’hui le Maroc",
+        source_canonical="Aujourd'hui le Maroc",
+        seo="none",
+        datetime_attr=None,
+        published_at="2015-09-02",
+        visible_date="mercredi, 02 septembre 2015",
+        post_id_markers=("shortlink",),
+    ),
 ]
 
 
 # --- Pages in another layout (old Joomla/K2 site): the fallback extractor's job ---------------
 K2_TEMPLATE = """<!DOCTYPE html>
-<html lang="{lang}" dir="ltr">
+<html lang="{lang}" dir="{dir}">
 <head>
 <meta http-equiv="content-type" content="text/html; charset=utf-8" />
 <title>{title}</title>
@@ -875,13 +1339,12 @@ K2_TEMPLATE = """<!DOCTYPE html>
 <link href="/templates/ccme/css/template.css" rel="stylesheet" type="text/css" />
 </head>
 <body class="site com_k2 view-item">
-<div id="header"><a href="/{prefix}" class="logo"><img src="/images/logo.png" alt="CCME" /></a>
+<div id="header">{topbar}<a href="/{prefix}" class="logo"><img src="/images/logo.png" alt="CCME" /></a>
 <ul class="menu"><li><a href="/{prefix}">{home}</a></li><li><a href="/{prefix}medias-et-migration">{menu}</a></li><li><a href="/{prefix}maj">MAJ</a></li></ul></div>
 <div id="main">
 <div id="k2Container" class="itemView">
 <div class="itemHeader">
-<span class="itemDateCreated">{date}</span>
-<h2 class="itemTitle">{title}</h2>
+{date_before}<h2 class="itemTitle">{title}</h2>{date_after}
 </div>
 <div class="itemBody">
 <div class="itemFullText">
@@ -954,23 +1417,101 @@ K2_CASES = [
             "category": "Activities",
         },
     },
+    {
+        # Old page: the render clock at the top is not the date; the item date (with a weekday)
+        # sits under the title; the summary ends with a "…Suite" link.
+        "name": "101-k2-fr-render-clock",
+        "url": "https://ccme.org.ma/fr/activites/45012",
+        "lang": "fr-fr",
+        "prefix": "fr/",
+        "home": "Accueil",
+        "menu": "Activités",
+        "topbar": '<div class="date-time">lundi 13 janvier 2025 01:09</div>',
+        "title": "Le CCME au Salon international de l'édition et du livre",
+        "date": "mercredi, 02 septembre 2015",
+        "date_under_title": True,
+        "paragraphs": [FR[0], FR[2], FR[5]],
+        "content_html": ps([FR[0], FR[2]])
+        + f'\n<p>{html.escape(FR[5], quote=False)} <a href="https://lematin.ma/journal/2015/siel/230001.html">…Suite</a></p>',
+        "source_line": None,
+        "published_in": "Publié dans",
+        "category": "Activités",
+        "notice": "Cette revue de presse ne prétend pas à l'exhaustivité et ne reflète pas la position du CCME.",
+        "latest": "Derniers articles",
+        "other1": "Pour l'implication des Marocains résidant à l'étranger",
+        "other2": "Une autre brève",
+        "other_date": "mardi, 01 septembre 2015",
+        "expected": {
+            "language": "fr",
+            "published_at": "2015-09-02",
+            "source": None,
+            "source_date": None,
+            "category": "Activités",
+        },
+    },
+    {
+        # Old Arabic press review: render clock and Hijri date at the top, the item date
+        # "الأربعاء, 23 نونبر 2011" under the title, closing lines "D-MM-YYYY" / "المصدر/ …".
+        "name": "102-k2-ar-hijri",
+        "url": "https://www.ccme.org.ma/ar/revue-de-presse-ar/12794",
+        "lang": "ar-aa",
+        "dir": "rtl",
+        "prefix": "ar/",
+        "home": "الرئيسية",
+        "menu": "الإعلام والهجرة",
+        "topbar": '<div class="date-time">الإثنين 13 يناير 2025 01:09</div><div class="hijri">1 moharram 1440</div>',
+        "title": "مغاربة إسبانيا والأزمة الاقتصادية",
+        "date": "الأربعاء, 23 نونبر 2011",
+        "date_under_title": True,
+        "paragraphs": AR[0:3],
+        "content_html": ps(AR[0:3]) + "\n<p>22-11-2011</p>\n<p>المصدر/ جريدة الاتحاد الاشتراكي</p>",
+        "source_line": None,
+        "published_in": "نشر في",
+        "category": "الإعلام والهجرة",
+        "notice": "هذه القراءة في الصحف لا تدعي الشمولية ولا تعبر عن موقف المجلس.",
+        "latest": "آخر المقالات",
+        "other1": "المغاربة المقيمون بالخارج والإصلاحات",
+        "other2": "خبر آخر",
+        "other_date": "الثلاثاء, 22 نونبر 2011",
+        "expected": {
+            "language": "ar",
+            "published_at": "2011-11-23",
+            "source": "جريدة الاتحاد الاشتراكي",
+            "source_date": "2011-11-22",
+            "source_canonical": "Al Ittihad Al Ichtiraki",
+            "category": "الإعلام والهجرة",
+        },
+    },
 ]
 
 
 def render_k2(case: dict[str, object]) -> tuple[str, dict[str, object]]:
     paragraphs = list(case["paragraphs"])  # type: ignore[call-overload]
-    content = ps(paragraphs)
+    content = str(case.get("content_html") or ps(paragraphs))
     if case["source_line"]:
         content += "\n" + p(str(case["source_line"]))
+    # Old pages put the item date above the title or, with a weekday, under it; some print the
+    # time the page was rendered (and a Hijri date) in a bar at the top.
+    date = f'<span class="itemDateCreated">{html.escape(str(case["date"]), quote=False)}</span>'
+    under = bool(case.get("date_under_title"))
     page = K2_TEMPLATE.format(
         content=content,
-        **{k: html.escape(str(v), quote=False) for k, v in case.items() if isinstance(v, str)},
+        topbar=case.get("topbar", ""),
+        dir=case.get("dir", "ltr"),
+        date_before="" if under else date + "\n",
+        date_after="\n" + date if under else "",
+        **{
+            k: html.escape(str(v), quote=False)
+            for k, v in case.items()
+            if isinstance(v, str) and k not in ("content_html", "topbar", "dir", "date")
+        },
     )
     exp = dict(case["expected"])  # type: ignore[call-overload]
     expected = {
         "url": case["url"],
         "title": case["title"],
         "body": "\n\n".join(paragraphs),
+        "source_url": None,
         **exp,
         "extraction_method": "fallback:trafilatura",
         "flags": ["fallback"],
@@ -987,6 +1528,7 @@ SEED_EXPECTED = {
     "source": "MAP",
     "source_date": "2014-02-18",
     "source_canonical": "MAP",
+    "source_url": None,
     "post_id": 60338,
     "extraction_method": "template",
 }

@@ -15,7 +15,7 @@ GOLDEN = Path(__file__).parent
 PAGES = GOLDEN / "pages"
 EXPECTED = GOLDEN / "expected"
 
-EXACT_FIELDS = ("title", "published_at", "language", "source", "source_date")
+EXACT_FIELDS = ("title", "published_at", "language", "source", "source_date", "source_url")
 BODY_F1_MIN = 0.98
 
 
