@@ -38,6 +38,7 @@ from ccme_crawler.sample import SampleServer
 from ccme_crawler.storage import Storage, StorageError, record_row
 from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN
 from ccme_crawler.warc import package_wacz, repair_warc, verify_warcs, write_cdxj
+from ccme_crawler.warc.importer import NotAnArchive, import_archives
 
 DEFAULT_DB = Path("data/ccme.sqlite")
 
@@ -394,6 +395,43 @@ def reextract(db_path: Path, warc_dir: Path) -> None:
     click.echo(
         f"Run {summary.run_id}: {summary.responses} responses read, "
         f"{summary.listing_pages} listing pages; articles: {outcomes}; failures: {failures}"
+    )
+
+
+@main.command("import")
+@db_option
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    metavar="URL",
+    help="Also take pages of this host as the site's (a mirror); repeatable.",
+)
+def import_command(db_path: Path, files: tuple[Path, ...], origins: tuple[str, ...]) -> None:
+    """Store the CCME articles found in WARC or WACZ files written by any tool (wget,
+    Browsertrix, a web archive), with their provenance."""
+    try:
+        summary = import_archives(list(files), db_path, origins=list(origins))
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except (NotAnArchive, StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except ValueError as exc:  # an --origin that is not an http(s) URL
+        raise click.UsageError(str(exc)) from None
+    for name, software in summary.files.items():
+        click.echo(f"{name}: written by {software or 'an unnamed tool (no warcinfo)'}")
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())) or "none"
+    failures = ", ".join(f"{k} {v}" for k, v in sorted(summary.failures.items())) or "none"
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(summary.skipped.items())) or "none"
+    click.echo(
+        f"Run {summary.run_id}: {summary.responses} responses read, "
+        f"{summary.listing_pages} listing pages; articles: {outcomes} "
+        f"({summary.fallback_extractions} by fallback); failures: {failures}; "
+        f"not articles: {skipped}"
     )
 
 

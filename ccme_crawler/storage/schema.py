@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlite_utils
 
 from ccme_crawler.storage.errors import StorageError
+from ccme_crawler.storage_imports import migrate_imported_captures
 from ccme_crawler.storage_requisites import migrate_captured_requisites
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -213,6 +214,7 @@ MIGRATIONS: list[Migration] = [
     _m2_articles_view,
     _m3_source_url,
     migrate_captured_requisites,
+    migrate_imported_captures,
 ]
 
 
