@@ -6,8 +6,9 @@ which the crawler puts back on the host it crawls), ``robots.txt``, WordPress's 
 headers it is sent with (articles carry ``ETag`` and ``Last-Modified``). It is built from the
 test mirror by ``tools/build_sample.py``; a test fails when the two differ.
 
-Routes (GET and HEAD): ``/robots.txt``; every path of the manifest, whatever its query string;
-anything else is the 404 page with status 404. Conditional requests on a matching ``ETag`` or
+Routes (GET and HEAD): ``/robots.txt``; every path of the manifest, whatever its query string
+(pages, and the stylesheets, scripts and images they reference, with the ``Content-Type`` the
+manifest gives); anything else is the 404 page with status 404. Conditional requests on a matching ``ETag`` or
 ``Last-Modified`` get a 304; bodies are gzipped when the client accepts it.
 """
 
