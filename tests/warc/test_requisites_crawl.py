@@ -16,7 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 from ccme_mirror import MirrorServer, generate_site
 from ccme_mirror.assets import THEME_ASSETS, has_photo, photo_paths
 from ccme_mirror.faults import respond
-from tests.conftest import crawl, rows
+from tests.conftest import crawl, rows, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -187,3 +187,25 @@ def test_robots_txt_applies_to_requisites(tmp_path: Path) -> None:
         summary["requisites"]["failed"] > 0,
         failures,
     ) == (0, [], True, 0)
+
+
+@pytest.mark.parametrize("mode", ["site", "all"])
+def test_requisites_without_warc_capture_is_a_usage_error(tmp_path: Path, mode: str) -> None:
+    result = run_cli(
+        "crawl",
+        "--db",
+        str(tmp_path / "db.sqlite"),
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--requisites",
+        mode,
+    )
+    assert (
+        result.returncode,
+        "add --warc" in result.stderr,
+        (tmp_path / "db.sqlite").exists(),
+    ) == (
+        2,
+        True,
+        False,
+    )
