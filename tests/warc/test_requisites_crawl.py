@@ -209,3 +209,25 @@ def test_requisites_without_warc_capture_is_a_usage_error(tmp_path: Path, mode: 
         True,
         False,
     )
+
+
+def test_failing_requisites_do_not_make_the_site_look_down(tmp_path: Path) -> None:
+    site = generate_site(15, seed=915)
+    with MirrorServer(site) as server:
+        server.set_fault("/wp-", respond(503, "<p>busy</p>"))
+        categories = [arg for c in site.categories for arg in ("--category", c.path)]
+        summary = crawl(
+            tmp_path / "db.sqlite",
+            server,
+            "--warc",
+            str(tmp_path / "warc"),
+            "-s",
+            "CCME_SITE_DOWN_AFTER=3",
+            *categories,
+        )
+    assert (
+        summary["returncode"],
+        summary["finish_reason"],
+        summary["articles_new"],
+        summary["requisites"]["failed"] > 3,
+    ) == (0, "finished", len(site.expected_articles()), True)

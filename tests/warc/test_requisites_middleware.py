@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
-from scrapy.http import HtmlResponse, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
+from ccme_crawler.middlewares import DISALLOW_ALL, RobotsTxtGuardMiddleware
 from ccme_crawler.warc.requisites import PRIORITY, RequisitesMiddleware
 
 ORIGIN = "http://127.0.0.1:8123"
@@ -104,3 +105,11 @@ def test_off_without_warc_or_with_none(settings: dict[str, str]) -> None:
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(ValueError, match="CCME_REQUISITES"):
         middleware(CCME_REQUISITES="everything")
+
+
+def test_an_off_site_robots_txt_that_fails_stops_nothing_but_that_host() -> None:
+    crawler = get_crawler(settings_dict={"CCME_BASE_URL": ORIGIN, "ROBOTSTXT_OBEY": True})
+    guard = RobotsTxtGuardMiddleware(crawler)
+    request = Request("https://fonts.example.org/robots.txt", meta={"dont_obey_robotstxt": True})
+    answer = guard.process_response(request, Response(request.url, status=503, request=request))
+    assert (answer.body, crawler.stats.get_value("ccme/failures")) == (DISALLOW_ALL, None)
