@@ -67,6 +67,7 @@ def make_record(a: MirrorArticle, i: int) -> ArticleRecord:
         content_hash=content_hash(article),
         source_canonical=normalize_source(a.source),
         listing_category=a.category.path,
+        category_path=a.category.path,
         fetched_url=a.url,
         final_url=a.url,
         http_status=200,

@@ -21,13 +21,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ccme_crawler import __version__
-from ccme_crawler.metadata import (
-    CITATION,
-    atomic_write_text,
-    temp_path_beside,
-    write_datasette_metadata,
-)
-from ccme_crawler.storage import Storage, utc_now
+from ccme_crawler.clock import utc_now
+from ccme_crawler.fsutil import atomic_replace, atomic_write_text
+from ccme_crawler.metadata import CITATION, write_datasette_metadata
+from ccme_crawler.storage import Storage
 from ccme_crawler.urls import category_path
 
 MANIFEST_FILENAME = "manifest.json"
@@ -382,9 +379,8 @@ def export_articles(
     media_type = FORMATS[fmt][1]
     with Storage.open(db_path, readonly=True) as storage:
         target.folder.mkdir(parents=True, exist_ok=True)
-        tmp = temp_path_beside(target.data_path)
         tally = Tally()
-        try:
+        with atomic_replace(target.data_path, leftovers=("-wal", "-shm", "-journal")) as tmp:
             if fmt == "sqlite":
                 _write_sqlite(storage, tmp, filters, tally)
             else:
@@ -402,11 +398,6 @@ def export_articles(
                         (write_csv if fmt == "csv" else write_jsonl)(rows, columns, handle)
             runs = storage.runs_by_id(tally.run_ids)
             schema_version = storage.schema_version
-            os.replace(tmp, target.data_path)
-        except BaseException:
-            for leftover in (tmp, *(Path(f"{tmp}{s}") for s in ("-wal", "-shm", "-journal"))):
-                leftover.unlink(missing_ok=True)
-            raise
     files = [file_entry(target.data_path, "data", media_type, tally.rows)]
     if fmt == "sqlite":
         metadata = write_datasette_metadata(target.data_path)

@@ -10,13 +10,13 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from ccme_crawler import __version__
+from ccme_crawler.counters import run_counts
 from ccme_crawler.locking import RunLock
 from ccme_crawler.storage import Storage
 
@@ -45,18 +45,6 @@ RECORDED_SETTINGS = (
 
 # Scrapy close reason → crawl_runs.status
 _STATUS_BY_REASON = {"finished": "completed", "shutdown": "interrupted"}
-
-STAT_COUNTS = {
-    "listing_pages": "ccme/listing_pages",
-    "articles_new": "ccme/articles/new",
-    "articles_updated": "ccme/articles/updated",
-    "articles_unchanged": "ccme/articles/unchanged",
-    "articles_not_modified": "ccme/articles/not_modified",
-    "failures": "ccme/failures",
-    "fallback_extractions": "ccme/extraction/fallback",
-    "dates_unreadable": "ccme/extraction/date_unreadable",
-    "empty_bodies": "ccme/extraction/empty_body",
-}
 
 
 @dataclass
@@ -113,12 +101,6 @@ def crawl_state(crawler: Crawler) -> CrawlState:
     state = CrawlState(storage=storage, run_id=run_id, lock=lock, resumed_run_ids=resumed)
     crawler._ccme_state = state  # type: ignore[attr-defined]
     return state
-
-
-def run_counts(stats: dict[str, Any]) -> dict[str, int]:
-    counts = {name: int(stats.get(key, 0)) for name, key in STAT_COUNTS.items()}
-    counts["pages_fetched"] = int(stats.get("downloader/response_count", 0))
-    return counts
 
 
 class CrawlRunExtension:

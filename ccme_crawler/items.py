@@ -115,7 +115,7 @@ class ArticleRecord:
     article: ExtractedArticle
     content_hash: str  # sha256 of the normalized title + body + source fields
     source_canonical: str | None
-    listing_category: str | None
+    listing_category: str | None  # category path of the listing it was found in, normalized
     fetched_url: str
     final_url: str
     http_status: int
@@ -123,6 +123,7 @@ class ArticleRecord:
     last_modified: str | None
     fetched_at: str
     warc: WarcPointer | None = None
+    category_path: str | None = None  # path of the post's own category, normalized ("/category/…/")
 
 
 @dataclass(slots=True)

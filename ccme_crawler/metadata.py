@@ -11,12 +11,11 @@ Datasette reads ``metadata.json`` by itself only in configuration-directory mode
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
 from ccme_crawler import __version__
+from ccme_crawler.fsutil import atomic_write_text
 
 METADATA_FILENAME = "metadata.json"
 
@@ -150,21 +149,3 @@ def write_datasette_metadata(db_path: Path) -> Path:
     data.setdefault("databases", {})[db_path.stem] = datasette_metadata()
     atomic_write_text(target, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return target
-
-
-def temp_path_beside(path: Path) -> Path:
-    """A new, unused hidden name in ``path``'s folder, to write and then rename into place."""
-    return path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write a file so that readers see the old content or the new, never a part."""
-    tmp = temp_path_beside(path)
-    try:
-        # Mode "x", not mkstemp: the file gets the usual permissions (umask), not 0600.
-        with tmp.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

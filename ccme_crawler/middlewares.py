@@ -32,9 +32,9 @@ from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from ccme_crawler.clock import utc_now
 from ccme_crawler.extensions import crawl_state
 from ccme_crawler.items import PageFailure
-from ccme_crawler.storage import utc_now
 
 if TYPE_CHECKING:
     from typing import Self

@@ -8,7 +8,6 @@ storage untouched.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -25,8 +24,20 @@ from ccme_crawler.items import (
     RawPage,
 )
 from ccme_crawler.middlewares import close_spider
+from ccme_crawler.storage import StorageWriteError
+from ccme_crawler.urls import category_path
 
 logger = logging.getLogger(__name__)
+
+
+def post_category_path(category_url: str | None) -> str | None:
+    """The normalized path of a post's own category link; None when it is not a category."""
+    if not category_url:
+        return None
+    try:
+        return category_path(category_url)
+    except ValueError:
+        return None
 
 
 def article_record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
@@ -61,6 +72,7 @@ def article_record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
         last_modified=page.headers.get("last-modified"),
         fetched_at=page.fetched_at,
         warc=page.warc,
+        category_path=post_category_path(article.category_url),
     )
 
 
@@ -168,10 +180,9 @@ class StoreArticlePipeline(_CrawlerPipeline):
                 state.storage.record_not_modified(item.url, item.checked_at)
             elif isinstance(item, CategoryLabel):
                 state.storage.record_category_label(item.path, item.label, None)
-        except sqlite3.OperationalError as exc:
-            # Lock timeouts are not expected (WAL, long busy timeout) but are not disk faults.
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise
+        except StorageWriteError as exc:
+            # Not StorageBusyError: lock timeouts are not expected (WAL, long busy timeout) but
+            # are not disk faults either, and go up as errors of the item.
             self.broken = str(exc)
             self.stats.set_value("ccme/storage_error", self.broken)
             logger.error(

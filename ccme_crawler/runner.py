@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from ccme_crawler.extensions import run_counts
+from ccme_crawler.counters import run_counts
 from ccme_crawler.locking import LockHeld, RunLock
 from ccme_crawler.metadata import write_datasette_metadata
 from ccme_crawler.spiders.archive import ArchiveSpider

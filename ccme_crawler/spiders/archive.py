@@ -14,11 +14,11 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from ccme_crawler.clock import utc_now
 from ccme_crawler.extensions import CrawlState, crawl_state
 from ccme_crawler.extraction.listing import extract_listing
 from ccme_crawler.items import CategoryLabel, ListingEntry, NotModified, PageFailure, RawPage
 from ccme_crawler.middlewares import FetchFailed
-from ccme_crawler.storage import utc_now
 from ccme_crawler.urls import (
     DEFAULT_CATEGORIES,
     canonical_article_url,

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
 import shutil
-import tempfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from ccme_crawler.fsutil import atomic_replace
 from ccme_crawler.warc.naming import sorted_warcs
 
 _CHUNK = 1 << 20
@@ -309,9 +308,8 @@ def repair_warc(path: Path) -> RepairResult:
         damaged_copy = path.with_name(f"{path.name}.damaged.{serial}")
         serial += 1
     shutil.copy2(path, damaged_copy)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".repair", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+    with atomic_replace(path) as tmp:
+        with open(tmp, "xb") as out, open(path, "rb") as src:
             remaining = kept_end
             while remaining:
                 chunk = src.read(min(_CHUNK, remaining))
@@ -319,13 +317,7 @@ def repair_warc(path: Path) -> RepairResult:
                     break
                 out.write(chunk)
                 remaining -= len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
         shutil.copymode(damaged_copy, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return RepairResult(
         path,
         True,

@@ -109,6 +109,7 @@ def make_record(spec: Spec, fetched_at: str = "2026-11-29T00:00:00+00:00") -> Ar
         content_hash=f"hash-{spec.slug}-{spec.body}",
         source_canonical=spec.canonical,
         listing_category=spec.category,
+        category_path=spec.category,
         fetched_url=spec.url,
         final_url=spec.url,
         http_status=200,

@@ -1,7 +1,7 @@
 """A database that cannot be used, or fills its disk mid-crawl: a clear refusal, a consistent file.
 
 The file refusals (empty, not SQLite, another application's SQLite, corrupt, read-only) are
-unit-tested in tests/test_storage.py; here each goes through the real command line.
+unit-tested in tests/storage/test_connection.py; here each goes through the real command line.
 """
 
 from __future__ import annotations

@@ -1,0 +1,35 @@
+"""SQLite storage: the only package that speaks SQL.
+
+``Storage`` is the one way in: it composes one class per job, all on one connection —
+
+- ``connection``: opening (file checks, pragmas, WAL, busy timeout), transactions, errors;
+- ``schema``: the tables, as numbered migrations;
+- ``articles``: article writes and reads, versions, sources, categories, listing entries,
+  checks and failures;
+- ``runs``: ``crawl_runs`` and ``category_walks`` bookkeeping;
+- ``queries``: the reads behind ``stats``, exports and search.
+"""
+
+from __future__ import annotations
+
+from ccme_crawler.storage.articles import ArticleStore, UpsertResult, record_row
+from ccme_crawler.storage.connection import check_database_file
+from ccme_crawler.storage.errors import StorageBusyError, StorageError, StorageWriteError
+from ccme_crawler.storage.queries import ArchiveQueries
+from ccme_crawler.storage.runs import RunStore
+from ccme_crawler.storage.schema import MIGRATIONS
+
+__all__ = [
+    "MIGRATIONS",
+    "Storage",
+    "StorageBusyError",
+    "StorageError",
+    "StorageWriteError",
+    "UpsertResult",
+    "check_database_file",
+    "record_row",
+]
+
+
+class Storage(ArticleStore, RunStore, ArchiveQueries):
+    """A ccme-crawler database. Open with ``Storage.open(path)``."""
