@@ -136,3 +136,35 @@ class PageFailure:
     status: int | None = None
     kind: str = "article"  # "article", "listing" or "robots"
     failed_at: str = ""
+
+
+@dataclass(slots=True)
+class MenuLink:
+    """A nav menu entry: its label, link (None for ``#``) and sub-entries."""
+
+    label: str
+    url: str | None
+    children: list[MenuLink]
+
+
+@dataclass(slots=True)
+class SwitcherEntry:
+    """A Polylang switcher link: a translation of the page, or the language's home."""
+
+    language: str
+    url: str
+    translation: bool
+
+
+@dataclass(slots=True)
+class DoctorPage:
+    """A page the doctor fetched (``kind``: robots, home, sitemap, listing, article), with how it
+    was found and its answer (``status`` None: no answer, ``error`` says why)."""
+
+    kind: str
+    language: str | None
+    url: str
+    found_by: str
+    status: int | None
+    body: bytes = b""
+    error: str = ""

@@ -18,6 +18,7 @@ from ccme_crawler.locking import LockHeld, RunLock
 from ccme_crawler.metadata import write_datasette_metadata
 from ccme_crawler.spiders.archive import ArchiveSpider
 from ccme_crawler.storage import Storage, check_database_file
+from ccme_crawler.storage_health import site_changed_messages
 from ccme_crawler.urls import DEFAULT_CATEGORIES, SITE_ORIGIN, category_path, normalize_base_url
 
 # Exit statuses, documented in docs/cli.md.
@@ -26,6 +27,7 @@ EXIT_FAILURES = 1
 EXIT_USAGE = 2
 EXIT_SITE_DOWN = 3
 EXIT_RATE_LIMITED = 4
+EXIT_SITE_CHANGED = 7  # the pages stopped looking like the site (site_health.py)
 EXIT_STORAGE_ERROR = 74  # sysexits EX_IOERR: the database could not be written (disk full, I/O)
 EXIT_LOCKED = 75
 EXIT_INTERRUPTED = 130
@@ -77,6 +79,7 @@ class CrawlSummary:
     failures_by_reason: dict[str, int]
     db_path: str
     warnings: list[str] = field(default_factory=list)
+    site_changed: list[str] = field(default_factory=list)  # site_health.assess messages
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +92,7 @@ class CrawlSummary:
             **self.counts,
             "failures_by_reason": self.failures_by_reason,
             "warnings": self.warnings,
+            "site_changed": self.site_changed,
         }
 
 
@@ -171,7 +175,9 @@ def build_settings(options: CrawlOptions) -> Settings:
     return settings
 
 
-def _exit_code(status: str, reason: str, counts: dict[str, int], threshold: float) -> int:
+def _exit_code(
+    status: str, reason: str, counts: dict[str, int], threshold: float, site_changed: bool = False
+) -> int:
     # "robots_unavailable": robots.txt answered 5xx or not at all (RFC 9309: fetch nothing).
     if reason in ("site_down", "robots_unavailable"):
         return EXIT_SITE_DOWN
@@ -181,6 +187,8 @@ def _exit_code(status: str, reason: str, counts: dict[str, int], threshold: floa
         return EXIT_STORAGE_ERROR
     if status == "interrupted":
         return EXIT_INTERRUPTED
+    if site_changed:
+        return EXIT_SITE_CHANGED
     if status == "failed":
         return EXIT_FAILURES
     failures = counts.get("failures", 0)
@@ -238,16 +246,19 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         if key.startswith("ccme/failures/")
     }
     threshold = settings.getfloat("CCME_FAILURE_THRESHOLD", 0.0)
+    site_changed = site_changed_messages(run)
+    warnings += [f"site changed: {message}" for message in site_changed]
     return CrawlSummary(
         run_id=run_id,
         status=status,
         finish_reason=reason,
-        exit_code=_exit_code(status, reason, counts, threshold),
+        exit_code=_exit_code(status, reason, counts, threshold, bool(site_changed)),
         elapsed_seconds=elapsed,
         counts=counts,
         failures_by_reason=failures,
         db_path=str(options.db_path),
         warnings=warnings,
+        site_changed=site_changed,
     )
 
 
@@ -256,6 +267,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_LOCKED",
     "EXIT_OK",
+    "EXIT_SITE_CHANGED",
     "EXIT_USAGE",
     "LOCAL_MIRROR_SETTINGS",
     "CrawlOptions",

@@ -103,8 +103,11 @@ def _seo_head(text: str, style: str) -> str:
     return text[:start] + block + text[end:]
 
 
-def _redesign(text: str, name: str) -> str:
-    """A theme change: the classes and the title heading the crawler reads are gone."""
+def _redesign(text: str, name: str, markup: str) -> str:
+    """A theme change: the classes and the title heading the crawler reads are gone (in the
+    posts only with ``redesigned-posts``)."""
+    if markup == "redesigned-posts" and name != "article.html":
+        return text
     if name == "article.html":
         text = text.replace(
             '<h1 class="is-title post-title">{{title}}</h1>',
@@ -143,8 +146,8 @@ def _page_template(
         text = text.replace(_HEADER_DATE, "{{author_meta}}" + _HEADER_DATE, 1)
     if variant.author_links and name == "listing_item.html":
         text = text.replace(_ITEM_META, _ITEM_META.replace("<span", "{{author_meta}}<span", 1))
-    if variant.markup == "redesigned":
-        text = _redesign(text, name)
+    if variant.markup != "smartmag":
+        text = _redesign(text, name, variant.markup)
     return Template(text)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 SITEMAP_STYLES = ("none", "core", "yoast")
 JSONLD_STYLES = ("yoast", "rankmath", "none")
 HEADING_STYLES = ("theme", "core")
-MARKUP_STYLES = ("smartmag", "redesigned")
+MARKUP_STYLES = ("smartmag", "redesigned", "redesigned-posts")
 SLUG_STYLES = ("reference", "renamed")
 
 
@@ -48,7 +48,9 @@ class SiteVariant:
     joomla_slugs: bool = False  # Arabic posts under /ar/2013-03-19-17-13-35-3199/
     shortlink_links: bool = False  # listings link some posts as /?p=ID, /en/?p=ID (301)
     sitemap_hole: bool = False  # a post or two only the sitemaps list (no listing links it)
-    markup: str = "smartmag"  # "redesigned": other listing classes, no post-title h1
+    # "redesigned": other listing classes, no post-title h1, no .entry-content;
+    # "redesigned-posts": the posts only (listings as before).
+    markup: str = "smartmag"
 
     def __post_init__(self) -> None:
         for name, allowed in (
@@ -140,6 +142,7 @@ VARIANTS: dict[str, SiteVariant] = {
         ),
         # A theme change: listings and posts no longer carry the classes the crawler reads.
         replace(_WORDPRESS, name="redesigned", markup="redesigned"),
+        replace(_WORDPRESS, name="redesigned-posts", markup="redesigned-posts"),
     )
 }
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlite_utils
 
 from ccme_crawler.storage.errors import StorageError
+from ccme_crawler.storage_health import migrate_site_changed
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -193,7 +194,7 @@ def _m2_articles_view(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m1_initial, _m2_articles_view]
+MIGRATIONS: list[Migration] = [_m1_initial, _m2_articles_view, migrate_site_changed]
 
 
 def pending_migrations(version: int) -> list[tuple[int, Migration]]:
