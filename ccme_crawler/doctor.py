@@ -100,12 +100,11 @@ def _robots_and_sitemaps(pages: list[DoctorPage]) -> list[DoctorCheck]:
     checks = []
     for page in pages:
         if page.kind == "robots":
-            lines = sum(
-                1 for line in page.body.decode("utf-8", "replace").splitlines()
-                if line.lower().startswith("sitemap:")
-            )  # fmt: skip
+            text = page.body.decode("utf-8", "replace")
+            lines = sum(1 for line in text.splitlines() if line.lower().startswith("sitemap:"))
             how = f"{_answer(page)}, {lines} Sitemap line{'s' * (lines != 1)}"
-            checks.append(DoctorCheck("robots.txt", None, OK if page.status == 200 else MISSING, how, page.url, required=False))  # fmt: skip
+            status = OK if page.status == 200 else MISSING
+            checks.append(DoctorCheck("robots.txt", None, status, how, page.url, required=False))
     sitemaps = [p for p in pages if p.kind == "sitemap"]
     read = []
     for page in sitemaps:

@@ -42,7 +42,10 @@ def robots_lines(site: MirrorSite, origin: str) -> str:
     if index is None or not site.variant.robots_sitemap:
         return ""
     if site.variant.sitemaps == "yoast":
-        return f"\n# START YOAST BLOCK\n# ---------------------------\nSitemap: {origin}{index}\n# ---------------------------\n# END YOAST BLOCK\n"  # fmt: skip
+        rule = "# ---------------------------"
+        return (
+            f"\n# START YOAST BLOCK\n{rule}\nSitemap: {origin}{index}\n{rule}\n# END YOAST BLOCK\n"
+        )
     return f"\nSitemap: {origin}{index}\n"
 
 

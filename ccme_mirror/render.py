@@ -63,6 +63,7 @@ _YOAST_OPEN = (
     " - https://yoast.com/wordpress/plugins/seo/ -->\n"
 )
 _YOAST_CLOSE = "\t<!-- / Yoast SEO plugin. -->\n"
+_RANK_MATH_OPEN = "\t<!-- Search Engine Optimization by Rank Math - https://rankmath.com/ -->\n"
 _DNS_PREFETCH = "\t<link rel='dns-prefetch' href='//fonts.googleapis.com' />"
 _HEADER_DATE = '<span class="meta-item date"><time class="post-date"'
 _ITEM_META = '<div class="post-meta-items meta-below"><span class="meta-item date">'
@@ -85,21 +86,23 @@ def _seo_head(text: str, style: str) -> str:
             if "<title>" in line or (single and 'rel="canonical"' in line)
         ]
         return text[:start] + "".join(kept) + text[end:]
+    # Rank Math: no author meta, no reading time, local dates with their offset.
+    dropped = ('<meta name="author"', "twitter:label2", "twitter:data2")
     lines = [
         line
         for line in block.splitlines(keepends=True)
-        if '<meta name="author"' not in line and "twitter:label2" not in line
-        and "twitter:data2" not in line
-    ]  # fmt: skip
-    block = (
-        "".join(lines)
-        .replace(_YOAST_OPEN, "\t<!-- Search Engine Optimization by Rank Math - https://rankmath.com/ -->\n")
-        .replace(_YOAST_CLOSE, "\t<!-- /Rank Math WordPress SEO plugin -->\n")
-        .replace('class="yoast-schema-graph"', 'class="rank-math-schema"')
-        .replace("{{published_gmt}}", "{{published_at}}")
-        .replace("{{modified_gmt}}", "{{modified_at}}")
-        .replace('content="Écrit par"', 'content="Written by"')
-    )  # fmt: skip
+        if not any(marker in line for marker in dropped)
+    ]
+    for old, new in (
+        (_YOAST_OPEN, _RANK_MATH_OPEN),
+        (_YOAST_CLOSE, "\t<!-- /Rank Math WordPress SEO plugin -->\n"),
+        ('class="yoast-schema-graph"', 'class="rank-math-schema"'),
+        ("{{published_gmt}}", "{{published_at}}"),
+        ("{{modified_gmt}}", "{{modified_at}}"),
+        ('content="Écrit par"', 'content="Written by"'),
+    ):
+        lines = [line.replace(old, new) for line in lines]
+    block = "".join(lines)
     return text[:start] + block + text[end:]
 
 
@@ -126,7 +129,7 @@ def _redesign(text: str, name: str, markup: str) -> str:
         text = text.replace("</a></h2>", "</a></h3>")
     if name == "listing.html":
         text = text.replace("loop loop-list loop-sep loop-list-sep", "story-grid")
-    return text  # fmt: skip
+    return text
 
 
 @cache

@@ -258,8 +258,8 @@ def test_doctor_on_a_site_that_does_not_answer_exits_3() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens once the socket closes
+    base_url = f"http://127.0.0.1:{port}"
     result = run_cli(
-        "doctor", "--base-url", f"http://127.0.0.1:{port}", "--json", *FAST_SETTINGS,
-        "-s", "RETRY_TIMES=0",
-    )  # fmt: skip
+        "doctor", "--base-url", base_url, "--json", *FAST_SETTINGS, "-s", "RETRY_TIMES=0"
+    )
     assert (result.returncode, json.loads(result.stdout)["verdict"]) == (3, "site_down")

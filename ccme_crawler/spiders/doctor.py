@@ -26,7 +26,10 @@ from ccme_crawler.urls import is_site_url, normalize_base_url, to_crawl_url
 
 ARCHIVE_LABELS = ("Archives du CCME",)
 LANGUAGES = ("fr", "ar", "en")
-SITEMAP_ADDRESSES = (("/wp-sitemap.xml", "wp-core address"), ("/sitemap_index.xml", "seo-plugin address"))  # fmt: skip
+SITEMAP_ADDRESSES = (
+    ("/wp-sitemap.xml", "wp-core address"),
+    ("/sitemap_index.xml", "seo-plugin address"),
+)
 # Answers the doctor reads rather than lets Scrapy drop (redirects are still followed).
 _READ_STATUSES = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 
