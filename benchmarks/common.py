@@ -312,13 +312,15 @@ def crawl_command(
     warc_dir: Path | None = None,
     categories: list[str] | None = None,
     extra: list[str] | None = None,
+    requisites: str = "none",
 ) -> list[str]:
-    """``python -m ccme_crawler crawl`` of a mirror with politeness off."""
+    """``python -m ccme_crawler crawl`` of a mirror with politeness off. Page requisites are not
+    fetched unless asked (``requisites="site"``): the other benchmarks measure pages."""
     cmd = [PYTHON, "-m", "ccme_crawler", "crawl", "--db", str(db), "--base-url", base_url]
     cmd += ["--json", "--no-progress", *loopback_settings(), "-s", f"CCME_PAGINATION={pagination}"]
     for category in categories or ALL_CATEGORIES:
         cmd += ["--category", category]
-    cmd += ["--warc", str(warc_dir)] if warc_dir else ["--no-warc"]
+    cmd += ["--warc", str(warc_dir), "--requisites", requisites] if warc_dir else ["--no-warc"]
     return cmd + list(extra or [])
 
 

@@ -46,6 +46,7 @@ from ccme_crawler.warc import (
     verify_warcs,
     write_cdxj,
 )
+from ccme_crawler.warc.importer import NotAnArchive, import_archives
 
 DEFAULT_DB = Path("data/ccme.sqlite")
 
@@ -98,6 +99,14 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
             1,
             f"  listings walked    {len(d.get('walked', []))} ({walked or 'none'}), "
             f"found by {found or 'nothing'} ({d.get('source')})",
+        )
+    if summary.requisites is not None:
+        r = summary.requisites
+        lines.insert(
+            -1,
+            f"  page requisites    {r['fetched']} fetched ({r['revisits']} unchanged: revisits), "
+            f"{r['failed']} failed, {r['bytes'] / 1e6:.1f} MB; {r['skipped_recent']} captured "
+            f"recently, {r['capped']} over the cap",
         )
     for warning in summary.warnings:
         lines.append(f"  warning: {warning}")
@@ -161,6 +170,12 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
     help="Do not write WARC files (default for the live site is data/warc).",
 )
 @click.option(
+    "--requisites",
+    type=click.Choice(["none", "site", "all"]),
+    help="With WARC capture: also capture what pages need to render (stylesheets, scripts, "
+    "images, fonts, icons) from the site only (default), from any host, or none.",
+)
+@click.option(
     "--sample",
     is_flag=True,
     help="Crawl the bundled sample of the site (all its categories) on 127.0.0.1, no network "
@@ -198,6 +213,7 @@ def crawl(
     lookahead: int | None,
     warc_dir: Path | None,
     no_warc: bool,
+    requisites: str | None,
     sample: bool,
     settings: tuple[str, ...],
     as_json: bool,
@@ -249,6 +265,7 @@ def crawl(
         recheck_since=recheck_since,
         lookahead=lookahead,
         warc_dir=warc_dir,
+        requisites=requisites,
         overrides=overrides,
         log_file=log_file,
         log_level="INFO" if verbose else "WARNING",
@@ -453,6 +470,45 @@ def reextract(db_path: Path, warc_dir: Path) -> None:
             f"{len(summary.damaged)} damaged WARC record(s) skipped: the database may lack "
             "their pages (`ccme-crawler verify` shows them)"
         )
+
+
+@main.command("import")
+@db_option
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    metavar="URL",
+    help="Also take pages of this host as the site's (a mirror); repeatable.",
+)
+def import_command(db_path: Path, files: tuple[Path, ...], origins: tuple[str, ...]) -> None:
+    """Store the CCME articles found in WARC or WACZ files written by any tool (wget,
+    Browsertrix, a web archive), with their provenance."""
+    try:
+        summary = import_archives(list(files), db_path, origins=list(origins))
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except LockPathError as exc:
+        raise click.UsageError(str(exc)) from None
+    except (NotAnArchive, StorageError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except ValueError as exc:  # an --origin that is not an http(s) URL
+        raise click.UsageError(str(exc)) from None
+    for name, software in summary.files.items():
+        click.echo(f"{name}: written by {software or 'an unnamed tool (no warcinfo)'}")
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(summary.outcomes.items())) or "none"
+    failures = ", ".join(f"{k} {v}" for k, v in sorted(summary.failures.items())) or "none"
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(summary.skipped.items())) or "none"
+    click.echo(
+        f"Run {summary.run_id}: {summary.responses} responses read, "
+        f"{summary.listing_pages} listing pages; articles: {outcomes} "
+        f"({summary.fallback_extractions} by fallback); failures: {failures}; "
+        f"not articles: {skipped}"
+    )
 
 
 def _filter_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -26,4 +26,7 @@ RUN_COUNTERS: dict[str, str] = {
 
 def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
     """Every run counter, read from a crawl's stats (0 when a stat was never set)."""
-    return {name: int(stats.get(stat, 0)) for name, stat in RUN_COUNTERS.items()}
+    counts = {name: int(stats.get(stat, 0)) for name, stat in RUN_COUNTERS.items()}
+    # Page requisites (stylesheets, images… captured with the pages) are counted apart.
+    counts["pages_fetched"] -= int(stats.get("ccme/requisites/responses", 0))
+    return counts

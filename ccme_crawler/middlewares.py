@@ -35,7 +35,7 @@ from twisted.internet.defer import Deferred
 from ccme_crawler.clock import utc_now
 from ccme_crawler.items import PageFailure
 from ccme_crawler.run import RATE_LIMITED, ROBOTS_UNAVAILABLE, SITE_DOWN, Run, close_spider
-from ccme_crawler.urls import is_site_url, origin_of
+from ccme_crawler.urls import is_site_url, normalize_base_url, origin_of
 
 if TYPE_CHECKING:
     from typing import Self
@@ -155,6 +155,10 @@ class SiteDownMiddleware:
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
+        # Page requisites neither trip the breaker nor reset it: static files often answer
+        # while the pages are down.
+        if request.meta.get("ccme_kind") == "requisite":
+            return response
         if response.status >= 500:
             self._failed(request, f"HTTP {response.status}")
         elif response.status != 429:
@@ -162,7 +166,10 @@ class SiteDownMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        if not isinstance(exception, IgnoreRequest):
+        if (
+            not isinstance(exception, IgnoreRequest)
+            and request.meta.get("ccme_kind") != "requisite"
+        ):
             self._failed(request, type(exception).__name__)
 
     def _failed(self, request: Request, cause: str) -> None:
@@ -338,6 +345,20 @@ class RobotsTxtGuardMiddleware:
         return self._unavailable(request, f"{type(exception).__name__}: {exception}"[:500], None)
 
     def _unavailable(self, request: Request, detail: str, status: int | None) -> Response:
+        origin = self.crawler.settings.get("CCME_BASE_URL")
+        if not is_site_url(request.url, normalize_base_url(origin) if origin else None):
+            # Another host's (off-site page requisites): nothing is fetched from it, the run
+            # goes on.
+            logger.warning(
+                "%s could not be read (%s): nothing fetched from that host", request.url, detail
+            )
+            return Response(
+                request.url,
+                status=200,
+                body=DISALLOW_ALL,
+                request=request,
+                flags=[NOT_FROM_SERVER_FLAG],
+            )
         logger.error(
             "%s could not be read (%s): per RFC 9309 nothing may be fetched; stopping the run",
             request.url,

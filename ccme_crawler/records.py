@@ -134,11 +134,12 @@ def capture_response(capture: CapturedPage) -> Response:
     )
 
 
-def page_from_capture(capture: CapturedPage, fetched_url: str) -> RawPage:
-    """The page a crawl fetched as ``fetched_url`` (before redirects), read from its WARC."""
+def page_from_capture(capture: CapturedPage, fetched_url: str, url: str | None = None) -> RawPage:
+    """The page a crawl fetched as ``fetched_url`` (before redirects), read from its WARC, keyed
+    ``url`` (by default the canonical form of ``fetched_url``, as the crawl keys it)."""
     return _raw_page(
         capture_response(capture),
-        url=canonical_article_url(fetched_url),
+        url=url or canonical_article_url(fetched_url),
         fetched_url=fetched_url,
         fetched_at=capture.fetched_at,
         warc=capture.pointer,

@@ -16,9 +16,11 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from ccme_crawler import __version__
+from ccme_crawler.extraction.requisites import is_requisite_url
 from ccme_crawler.items import ArticleRecord, PageFailure
 from ccme_crawler.locking import RunLock
 from ccme_crawler.records import (
+    ListingLinks,
     capture_response,
     listing_entries,
     listing_from_response,
@@ -70,10 +72,14 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
                     continue
                 if is_discovery_url(url):
                     continue  # home pages, robots.txt, sitemaps: read by discovery, not stored
+                if is_requisite_url(url):
+                    continue  # page requisites (stylesheets, images…) are not pages
                 if is_listing_url(url):
                     if page.status == 200:
                         summary.listing_pages += 1
-                        _store_listing(storage, page, summary)
+                        listing = store_listing(storage, page)
+                        if isinstance(listing, PageFailure):
+                            summary.failures[listing.reason] += 1
                     continue
                 result = record_from_page(page_from_capture(page, redirected_from.get(url, url)))
                 if isinstance(result, ArticleRecord):
@@ -103,15 +109,16 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
     return summary
 
 
-def _store_listing(storage: Storage, page: CapturedPage, summary: ReextractSummary) -> None:
+def store_listing(storage: Storage, page: CapturedPage) -> ListingLinks | PageFailure | None:
+    """Store what a captured listing page says, as the crawl does: page 1's category label and
+    the listing entries; its links, or the failure reading it, or None off a listing path."""
     try:
         category = listing_path(page.target_uri)
     except ValueError:
-        return
+        return None
     listing = listing_from_response(capture_response(page), page.fetched_at)
     if isinstance(listing, PageFailure):
-        summary.failures[listing.reason] += 1
-        return
+        return listing
     if listing.page_number == 1 and listing.category_label:
         storage.record_category_label(category, listing.category_label, None)
     links = listing_entries(
@@ -119,3 +126,4 @@ def _store_listing(storage: Storage, page: CapturedPage, summary: ReextractSumma
     )
     for entry in links.entries:
         storage.record_listing_entry(entry)
+    return links

@@ -40,6 +40,8 @@ from ccme_crawler.run import (
 from ccme_crawler.spiders.archive import ArchiveSpider, user_listings
 from ccme_crawler.storage import Storage, check_database_file
 from ccme_crawler.urls import SITE_ORIGIN, normalize_base_url
+from ccme_crawler.warc.requisites import MODES as REQUISITE_MODES
+from ccme_crawler.warc.requisites import requisite_counts
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ class CrawlOptions:
     recheck_since: str | None = None
     lookahead: int | None = None
     warc_dir: Path | None = None
+    requisites: str | None = None  # "none", "site" or "all"; None: the setting (site)
     overrides: dict[str, Any] = field(default_factory=dict)
     log_file: Path | None = None
     log_level: str = "WARNING"
@@ -95,6 +98,7 @@ class CrawlSummary:
     db_path: str
     warnings: list[str] = field(default_factory=list)
     discovery: dict[str, Any] = field(default_factory=dict)  # discovery.discovery_summary
+    requisites: dict[str, int] | None = None  # None when requisites were not captured
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +112,7 @@ class CrawlSummary:
             "failures_by_reason": self.failures_by_reason,
             "warnings": self.warnings,
             "discovery": self.discovery,
+            "requisites": self.requisites,
         }
 
 
@@ -162,6 +167,7 @@ _OPTION_SETTINGS: dict[str, str] = {
     "CCME_RECHECK_SINCE": "recheck_since",
     "CCME_REFRESH_LOOKAHEAD": "lookahead",
     "CCME_WARC_DIR": "warc_dir",
+    "CCME_REQUISITES": "requisites",
     "LOG_FILE": "log_file",
     "CCME_PROGRESS": "progress",
 }
@@ -339,6 +345,13 @@ def validate_options(options: CrawlOptions) -> CrawlOptions:
         raise UsageError(f"--listing: {exc}") from None
     if options.scope not in SCOPES:
         raise UsageError(f"--scope {options.scope!r}: expected one of {', '.join(SCOPES)}")
+    if options.requisites is not None:
+        if options.requisites not in REQUISITE_MODES:
+            raise UsageError(
+                f"--requisites {options.requisites!r}: expected one of {', '.join(REQUISITE_MODES)}"
+            )
+        if options.requisites != "none" and options.warc_dir is None:
+            raise UsageError("--requisites: page requisites are captured into WARCs; add --warc")
     if options.mode not in ("auto", "full"):
         raise UsageError(f"-s CCME_MODE={options.mode!r}: takes auto or full (--full)")
     if options.progress not in ("auto", "on", "off"):
@@ -383,6 +396,8 @@ def build_settings(options: CrawlOptions) -> Settings:
         values["CCME_REFRESH_LOOKAHEAD"] = options.lookahead
     if options.warc_dir is not None:
         values["CCME_WARC_DIR"] = str(options.warc_dir)
+    if options.requisites is not None:
+        values["CCME_REQUISITES"] = options.requisites
     if options.log_file is not None:
         values["LOG_FILE"] = str(options.log_file)
         values["LOG_LEVEL"] = "INFO" if options.log_level == "WARNING" else options.log_level
@@ -486,6 +501,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         if key.startswith("ccme/failures/")
     }
     threshold = settings.getfloat("CCME_FAILURE_THRESHOLD", 0.0)
+    capturing = settings.get("CCME_WARC_DIR") and settings.get("CCME_REQUISITES") != "none"
     discovery = dict(stats.get("ccme/discovery") or {})
     if discovery.get("message"):
         warnings.append(discovery["message"])
@@ -506,6 +522,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         db_path=str(options.db_path),
         warnings=warnings,
         discovery=discovery,
+        requisites=requisite_counts(stats) if capturing else None,
     )
 
 

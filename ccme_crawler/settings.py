@@ -69,6 +69,20 @@ CCME_WARC_DIR = None
 CCME_WARC_MAX_SIZE = 1_000_000_000
 CCME_WARC_OPERATOR = "ccme-crawler user (set CCME_WARC_OPERATOR to a contact)"
 
+# Page requisites (stylesheets, scripts, images, fonts, icons) of every page, captured with it when
+# WARC capture is on: "site" (the site's own hosts), "all" (off-site too) or "none".
+# See docs/warc.md for their cost.
+SPIDER_MIDDLEWARES = {
+    # Above RefererMiddleware (700): requisite requests carry the page as Referer, as a browser's.
+    "ccme_crawler.warc.requisites.RequisitesMiddleware": 750,
+}
+CCME_REQUISITES = "site"
+# At most this many requisite requests a run (0: no cap).
+CCME_REQUISITES_MAX = 100_000
+# Requisites captured less than this many days ago (into a WARC still in the folder) are not
+# fetched again; 0 fetches them every run (an unchanged one becomes a revisit record).
+CCME_REQUISITES_MAX_AGE_DAYS = 30
+
 EXTENSIONS = {
     "ccme_crawler.extensions.CrawlRunExtension": 100,
 }

@@ -5,7 +5,7 @@
 line on stdin and answers each with one JSON line on stdout; end of input stops the server:
 
 - ``add N``: publish N new French articles, newest of all (``MirrorSite.add_article``);
-- ``count``: requests served so far, by kind (``robots``, ``listing``, ``article``, ``other``);
+- ``count``: requests served so far, by kind (``robots``, ``listing``, ``article``, ``asset``, ``other``);
 - ``reset``: forget the requests served so far.
 """
 
@@ -54,7 +54,7 @@ def _control_loop(server: MirrorServer) -> None:
                 "articles": len(server.site.articles),
             }
         elif command == "count":
-            kinds = ("robots", "listing", "article", "other")
+            kinds = ("robots", "listing", "article", "asset", "other")
             answer = {kind: server.count(kind) for kind in kinds}
             answer["total"] = server.count()
         elif command == "reset":

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 from zlib import crc32
 
+from ccme_mirror.assets import PHOTO_SIZES, has_photo, photo_paths
 from ccme_mirror.site import MirrorArticle, MirrorCategory, MirrorSite, parse_iso
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -426,9 +427,50 @@ def closing_lines(article: MirrorArticle) -> list[str]:
     return [f"<p>{line}</p>" for line in (date_line, source_line) if line]
 
 
-def content_html(article: MirrorArticle, closing: list[str] | None = None) -> str:
+def content_html(article: MirrorArticle, closing: list[str] | None = None, origin: str = "") -> str:
     blocks = [f"<p>{text_html(p)}</p>" for p in article.paragraphs]
+    if has_photo(article):
+        # A photo in the text after the first paragraph, as the block editor writes it.
+        blocks.insert(min(1, len(blocks)), photo_in_text_html(article, origin))
     return "\n".join(blocks + (closing_lines(article) if closing is None else closing))
+
+
+# An empty SVG the size of the image: SmartMag's placeholder until the lazy loader swaps it.
+_LAZY_PLACEHOLDER = (
+    "data:image/svg+xml;base64,PHN2ZyB2aWV3Qm94PScwIDAgNzY4IDUxMicgeG1sbnM9J2h0dHA6Ly93d3cudzMub3Jn"
+    "LzIwMDAvc3ZnJz48L3N2Zz4="
+)
+
+
+def _srcset(origin: str, paths: list[str]) -> str:
+    return ", ".join(
+        f"{origin}{path} {width}w" for path, (width, _) in zip(paths, PHOTO_SIZES, strict=True)
+    )
+
+
+def featured_html(article: MirrorArticle, origin: str) -> str:
+    """SmartMag's featured image of a post with a photo: lazy (``data-src``/``data-srcset``).
+    The photos carry no alt text (as most uploads on the site), so the title appears no more
+    often than on a page without a photo."""
+    if not has_photo(article):
+        return ""
+    paths = photo_paths(article)
+    return (
+        f'\n<div class="featured"><a href="{origin}{paths[-1]}" class="image-link media-ratio '
+        f'ratio-3-2"><img width="768" height="512" src="{_LAZY_PLACEHOLDER}" '
+        f'class="attachment-bunyad-main size-bunyad-main lazyload wp-post-image" alt="" '
+        f'sizes="(max-width: 768px) 100vw, 768px" decoding="async" '
+        f'data-srcset="{_srcset(origin, paths)}" data-src="{origin}{paths[1]}" /></a></div>'
+    )
+
+
+def photo_in_text_html(article: MirrorArticle, origin: str) -> str:
+    paths = photo_paths(article, second=True)
+    return (
+        f'<figure class="wp-block-image size-large"><img decoding="async" width="768" '
+        f'height="512" src="{origin}{paths[1]}" alt="" class="wp-image-{article.post_id + 1}" '
+        f'srcset="{_srcset(origin, paths)}" sizes="(max-width: 768px) 100vw, 768px" /></figure>'
+    )
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -544,7 +586,8 @@ def render_article(site: MirrorSite, article: MirrorArticle, origin: str) -> str
             "datetime": article.published_at,
             "date_text": long_date(published.date(), article.language, article.post_id),
             "article_class": f"post-{article.post_id} post type-post status-publish format-standard {cat_classes}",
-            "content": content_html(article, closing),
+            "content": content_html(article, closing, origin),
+            "featured": featured_html(article, origin),
             "related": related_html,
         }
     )

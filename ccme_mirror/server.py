@@ -1,6 +1,7 @@
 """A real HTTP server on loopback that serves a :class:`MirrorSite` like WordPress would.
 
-Routes (GET and HEAD): ``/robots.txt``; the home pages ``/``, ``/ar/``, ``/en/`` and, with
+Routes (GET and HEAD): ``/robots.txt``; the static files pages reference, under ``/wp-content/``
+and ``/wp-includes/`` (:mod:`ccme_mirror.assets`; any query); the home pages ``/``, ``/ar/``, ``/en/`` and, with
 ``sitemaps=True``, WordPress core sitemaps (``front.py``); category listings ``…/category/…/`` and
 ``…/category/…/page/N/`` (404 past the last page); article permalinks (``?amp=1``, tracking
 parameters and other unknown query strings serve the page; junk after the path such as ``«`` or
@@ -30,10 +31,12 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ccme_crawler.sample.server import not_modified
 from ccme_crawler.urls import canonical_path
-from ccme_mirror import front, render
+from ccme_mirror import assets, front, render
 from ccme_mirror.site import MirrorArticle, MirrorSite
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
+# Static files (theme, plugins, uploads) live under these, never posts or listings.
+ASSET_PREFIXES = ("/wp-content/", "/wp-includes/")
 PAGED_LISTING = re.compile(r"^(?P<cat>/(?:[a-z]{2}/)?category/.+?/)page/(?P<n>\d+)/?$")
 
 Fault = Callable[["MirrorRequestHandler"], bool]
@@ -46,7 +49,7 @@ class RequestRecord:
     headers: dict[str, str]
     status: int = 0
     time: float = field(default_factory=time.time)
-    kind: str = "other"  # "robots", "listing", "article" or "other"
+    kind: str = "other"  # "robots", "listing", "article", "asset" or "other"
 
 
 class MirrorRequestHandler(BaseHTTPRequestHandler):
@@ -129,6 +132,9 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
             self.record.kind = "robots"
             self.send_page(200, mirror.robots_txt, content_type="text/plain; charset=utf-8")
             return
+        if raw_path.startswith(ASSET_PREFIXES):
+            self._serve_asset(unquote(raw_path))
+            return
         if raw_path == "/" and query.get("p", "").isdigit():
             article = site.find_by_id(int(query["p"]))
             if article is not None:
@@ -165,6 +171,19 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
             self.redirect(article.slug_path)
             return
         self._serve_article(article)
+
+    def _serve_asset(self, path: str) -> None:
+        found = assets.asset(self.server.mirror.site, path)
+        if found is None:
+            self.not_found()
+            return
+        self.record.kind = "asset"
+        content_type, data = found
+        headers = assets.asset_headers(data)
+        if not_modified(self.headers, headers):
+            self.send_page(304, b"", headers=headers, content_type=content_type)
+            return
+        self.send_page(200, data, headers=headers, content_type=content_type)
 
     def _serve_article(self, article: MirrorArticle) -> None:
         mirror = self.server.mirror

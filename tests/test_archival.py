@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from ccme_crawler.extraction.requisites import is_requisite_url
 from ccme_crawler.urls import is_discovery_url
 from ccme_mirror import MirrorServer, sample_site
 from tests.helpers import crawl, rows, run_cli
@@ -153,8 +154,12 @@ def test_recrawl_writes_revisit_records_for_identical_pages(tmp_path: Path) -> N
     kinds = Counter(
         kind
         for kind, uri, status in _records(tmp_path / "warc")
-        # Articles only: not listings, nor the home pages discovery reads.
-        if status == 200 and "/category/" not in uri and not is_discovery_url(uri)
+        # Articles only: not listings, nor the home pages discovery reads, nor page requisites
+        # (tests/warc/test_requisites_crawl.py).
+        if status == 200
+        and "/category/" not in uri
+        and not is_discovery_url(uri)
+        and not is_requisite_url(uri)
     )
     conn = sqlite3.connect(db)
     (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()

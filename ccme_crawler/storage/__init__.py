@@ -9,7 +9,9 @@
 - ``runs``: ``crawl_runs`` and ``category_walks`` bookkeeping;
 - ``queries``: the reads behind ``stats``, exports and search;
 - ``discovery``: the listings and sitemaps discovery found, and the posts sitemaps list
-  (``Storage.discovery``).
+  (``Storage.discovery``);
+- ``requisites``: the page requisites a crawl captured (``captured_requisites``);
+- ``imports``: where each article ``import`` stored came from (``imported_captures``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from ccme_crawler.storage.articles import ArticleStore, UpsertResult, record_row
 from ccme_crawler.storage.connection import check_database_file
 from ccme_crawler.storage.discovery import DISCOVERY_ITEMS, DiscoveryTables
 from ccme_crawler.storage.errors import StorageBusyError, StorageError, StorageWriteError
+from ccme_crawler.storage.imports import ImportStore
 from ccme_crawler.storage.queries import ArchiveQueries
+from ccme_crawler.storage.requisites import RequisiteStore
 from ccme_crawler.storage.runs import RunStore
 from ccme_crawler.storage.schema import MIGRATIONS
 
@@ -38,7 +42,7 @@ __all__ = [
 ]
 
 
-class Storage(ArticleStore, RunStore, ArchiveQueries):
+class Storage(ArticleStore, RunStore, ArchiveQueries, RequisiteStore, ImportStore):
     """A ccme-crawler database. Open with ``Storage.open(path)``."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:

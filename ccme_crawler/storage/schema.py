@@ -263,6 +263,42 @@ def _m6_gone_pages(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m7_reserved(db: sqlite_utils.Database) -> None:
+    """Migration 7 is issue 10's (branch wt-variants2): the merge puts it here in place of this
+    no-op, so that 8 and 9 keep their numbers."""
+
+
+def _m8_captured_requisites(db: sqlite_utils.Database) -> None:
+    # Page requisites a crawl captured (storage/requisites.py).
+    db.execute(
+        """CREATE TABLE captured_requisites (
+            url TEXT PRIMARY KEY,
+            captured_at TEXT NOT NULL,
+            payload_digest TEXT,
+            warc_file TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX captured_requisites_captured_at ON captured_requisites(captured_at)")
+
+
+def _m9_imported_captures(db: sqlite_utils.Database) -> None:
+    # Where each article `import` stored came from (storage/imports.py).
+    db.execute(
+        """CREATE TABLE imported_captures (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES crawl_runs(id),
+            url TEXT NOT NULL,
+            source_file TEXT NOT NULL,
+            record_id TEXT,
+            captured_at TEXT,
+            software TEXT,
+            outcome TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX imported_captures_url ON imported_captures(url)")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_initial,
     _m2_articles_view,
@@ -270,6 +306,9 @@ MIGRATIONS: list[Migration] = [
     discovery._m4_discovery,
     _m5_countries_and_stories,
     _m6_gone_pages,
+    _m7_reserved,
+    _m8_captured_requisites,
+    _m9_imported_captures,
 ]
 
 

@@ -6,7 +6,6 @@ import fcntl
 import hashlib
 import heapq
 import json
-import os
 import re
 import tempfile
 import zipfile
@@ -18,6 +17,7 @@ from pathlib import Path
 from cdxj_indexer.main import write_cdx_index
 
 from ccme_crawler import __version__
+from ccme_crawler.fsutil import atomic_replace, temp_path_beside
 from ccme_crawler.warc.naming import sorted_warcs
 
 INDEX_NAME = "index.cdxj"
@@ -43,7 +43,8 @@ WACZ_VERSION = "1.1.1"
 def write_cdxj(directory: Path, output: Path | None = None) -> Path:
     """(Re)write ``index.cdxj`` for every WARC of ``directory``: one sorted line per response,
     revisit and resource record (``SURT timestamp {json}``, with url, mime, status, digest,
-    length, offset and filename as cdxj-indexer writes them). Replaced atomically."""
+    length, offset and filename as cdxj-indexer writes them). Replaced atomically
+    (``fsutil.atomic_replace``), under the index lock."""
     directory = Path(directory)
     if output is None:
         with _index_lock(directory):
@@ -69,16 +70,11 @@ def _write_cdxj(directory: Path, output: Path, *, closed_only: bool = False) -> 
     warcs = [
         str(path) for path in sorted_warcs(directory) if not (closed_only and being_written(path))
     ]
-    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=output.parent)
-    os.close(fd)
-    try:
+    with atomic_replace(output) as tmp:
         if warcs:
-            write_cdx_index(tmp, warcs, {"sort": True, "post_append": True})
-        os.chmod(tmp, _umask_mode())
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            write_cdx_index(str(tmp), warcs, {"sort": True, "post_append": True})
+        else:
+            tmp.open("x").close()
     return output
 
 
@@ -129,33 +125,19 @@ def _update_cdxj(directory: Path) -> Path:
     ]
     if not missing:
         return output
-    fd, added = tempfile.mkstemp(prefix=".added-", suffix=".cdxj", dir=directory)
-    os.close(fd)
-    fd, merged = tempfile.mkstemp(prefix=".index-", suffix=".cdxj", dir=directory)
-    os.close(fd)
+    added = temp_path_beside(output)  # the new files' lines, merged into the index below
     try:
-        write_cdx_index(added, missing, {"sort": True, "post_append": True})
+        write_cdx_index(str(added), missing, {"sort": True, "post_append": True})
         with (
+            atomic_replace(output) as merged,
             output.open(encoding="utf-8") as old,
-            open(added, encoding="utf-8") as new,
-            open(merged, "w", encoding="utf-8") as out,
+            added.open(encoding="utf-8") as new,
+            merged.open("x", encoding="utf-8") as out,
         ):
             out.writelines(heapq.merge(old, new))
-        os.chmod(merged, _umask_mode())
-        os.replace(merged, output)
-    except BaseException:
-        Path(merged).unlink(missing_ok=True)
-        raise
     finally:
-        Path(added).unlink(missing_ok=True)
+        added.unlink(missing_ok=True)
     return output
-
-
-def _umask_mode() -> int:
-    """The mode a plain open() would give a new file (mkstemp makes them private)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _sha256_file(path: Path) -> tuple[str, int]:
@@ -200,8 +182,8 @@ def package_wacz(
 
     ``pages`` yields dicts with ``url`` and ``ts`` (ISO 8601 or RFC 3339; a trailing ``+00:00``
     becomes ``Z``) and optionally ``title`` and ``id``. WARCs are stored (not re-compressed), so
-    the CDXJ offsets stay valid inside the zip. The output is written to a temporary file beside
-    ``output`` and renamed into place.
+    the CDXJ offsets stay valid inside the zip. The output is replaced atomically
+    (``fsutil.atomic_replace``).
 
     Raises ``IncompleteIndexError``, and writes nothing, when pages are missing from the index
     (a damaged record stops the indexer at that point of its file): a replay of such a package
@@ -268,26 +250,21 @@ def package_wacz(
         }
 
         output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".wacz-", suffix=".tmp", dir=output.parent)
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-                for arcname, path in entries:
-                    compression = zipfile.ZIP_STORED
-                    if arcname.endswith((".cdxj", ".jsonl")):
-                        compression = zipfile.ZIP_DEFLATED
-                    zf.write(path, arcname, compress_type=compression)
-                zf.writestr("datapackage.json", datapackage_bytes, zipfile.ZIP_DEFLATED)
-                zf.writestr(
-                    "datapackage-digest.json",
-                    json.dumps(digest_doc, indent=2).encode("utf-8"),
-                    zipfile.ZIP_DEFLATED,
-                )
-            os.chmod(tmp, _umask_mode())
-            os.replace(tmp, output)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with (
+            atomic_replace(output) as tmp,
+            zipfile.ZipFile(tmp, "x", compression=zipfile.ZIP_STORED) as zf,
+        ):
+            for arcname, path in entries:
+                compression = zipfile.ZIP_STORED
+                if arcname.endswith((".cdxj", ".jsonl")):
+                    compression = zipfile.ZIP_DEFLATED
+                zf.write(path, arcname, compress_type=compression)
+            zf.writestr("datapackage.json", datapackage_bytes, zipfile.ZIP_DEFLATED)
+            zf.writestr(
+                "datapackage-digest.json",
+                json.dumps(digest_doc, indent=2).encode("utf-8"),
+                zipfile.ZIP_DEFLATED,
+            )
     return output
 
 

@@ -41,6 +41,7 @@ _WARCINFO_SETTINGS = (
     "CONCURRENT_REQUESTS_PER_DOMAIN",
     "DOWNLOAD_MAXSIZE",
     "CCME_BASE_URL",
+    "CCME_REQUISITES",
 )
 
 
@@ -96,6 +97,7 @@ class WarcCaptureMiddleware:
         fetched_at = raw.sent_at if raw is not None and raw.sent_at else datetime.now(UTC)
         if self.broken is not None:
             raise FetchFailed("warc_write_error", f"not captured: {self.broken}")
+        revisits_before = self.writer.revisits_written
         try:
             pointer = self._write(request, response, raw, fetched_at)
         except OSError as exc:
@@ -113,6 +115,14 @@ class WarcCaptureMiddleware:
         assert stats is not None
         stats.inc_value("ccme/warc/exchanges")
         stats.set_value("ccme/warc/revisits", self.writer.revisits_written)
+        if request.meta.get("ccme_kind") == "requisite":
+            # Counted apart from pages (see warc/requisites.py): bytes as received.
+            stats.inc_value("ccme/requisites/responses")
+            stats.inc_value(
+                "ccme/requisites/bytes", len(raw.body if raw is not None else response.body)
+            )
+            if self.writer.revisits_written > revisits_before:
+                stats.inc_value("ccme/requisites/revisits")
         return response
 
     def _write(

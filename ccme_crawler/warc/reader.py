@@ -73,7 +73,7 @@ def _scrapy_view(
     return headers, body
 
 
-def _message_body(record: ArcWarcRecord) -> bytes:
+def message_body(record: ArcWarcRecord) -> bytes:
     """The record's HTTP body with any chunked transfer coding removed (content coding kept)."""
     assert record.http_headers is not None
     body: bytes  # warcio is untyped
@@ -92,7 +92,7 @@ def _read_body(path: Path, offset: int) -> bytes:
     with open(path, "rb") as fh:
         fh.seek(offset)
         for record in ArchiveIterator(fh):
-            return _message_body(record)
+            return message_body(record)
     raise ValueError(f"no record at {path.name} @ {offset}")
 
 
@@ -145,7 +145,7 @@ def _member_pages(
         uri = headers.get_header("WARC-Target-URI")
         digest = headers.get_header("WARC-Payload-Digest")
         record_id = headers.get_header("WARC-Record-ID")
-        body = _message_body(record) if record.rec_type == "response" else b""
+        body = message_body(record) if record.rec_type == "response" else b""
         it.read_to_end(record)
         # One record a gzip member: the member is the record's place in the file.
         pointer = WarcPointer(
@@ -169,20 +169,33 @@ def _member_pages(
             if refers_to is None:
                 continue  # the original is not in this directory: nothing to hand over
             body = _read_body(directory / refers_to.filename, refers_to.offset)
-        http = record.http_headers
-        view_headers, body = _scrapy_view(list(http.headers), body)
-        status_text = http.get_statuscode() or "0"
-        reason = http.statusline.split(" ", 1)[1] if " " in http.statusline else ""
-        yield CapturedPage(
-            target_uri=uri,
-            status=int(status_text),
-            reason=reason,
-            protocol=http.protocol,
-            headers=view_headers,
-            raw_headers=list(http.headers),
-            body=body,
-            fetched_at=_iso(headers.get_header("WARC-Date")),
-            pointer=pointer,
-            record_type=record.rec_type,
-            refers_to=refers_to,
-        )
+        yield captured_page(record, body, pointer, refers_to)
+
+
+def captured_page(
+    record: ArcWarcRecord,
+    body: bytes,
+    pointer: WarcPointer,
+    refers_to: WarcPointer | None = None,
+    target_uri: str | None = None,
+) -> CapturedPage:
+    """The page a response or revisit record holds, ``body`` being its payload as recorded
+    (:func:`message_body` of the record, or of the response a revisit refers to)."""
+    http = record.http_headers
+    assert http is not None
+    view_headers, body = _scrapy_view(list(http.headers), body)
+    status_text = http.get_statuscode() or "0"
+    reason = http.statusline.split(" ", 1)[1] if " " in http.statusline else ""
+    return CapturedPage(
+        target_uri=target_uri or record.rec_headers.get_header("WARC-Target-URI"),
+        status=int(status_text),
+        reason=reason,
+        protocol=http.protocol,
+        headers=view_headers,
+        raw_headers=list(http.headers),
+        body=body,
+        fetched_at=_iso(record.rec_headers.get_header("WARC-Date")),
+        pointer=pointer,
+        record_type=record.rec_type,
+        refers_to=refers_to,
+    )

@@ -6,6 +6,7 @@ import hashlib
 
 from ccme_crawler.sample import SITE_DIR
 from ccme_mirror import sample_site
+from ccme_mirror.assets import site_asset_paths
 from ccme_mirror.static import static_files
 
 
@@ -26,8 +27,9 @@ def test_shipped_sample_is_what_the_mirror_renders() -> None:
 def test_static_copy_has_a_page_for_every_listing_page_and_article() -> None:
     site = sample_site()
     listing_pages = sum(site.last_page(c.path) for c in site.categories)
-    # robots.txt, 404.html, manifest.json, then one file a page.
-    assert len(static_files(site)) == 3 + listing_pages + len(site.articles)
+    # robots.txt, 404.html, manifest.json, then one file a page and one an asset.
+    assets = len(site_asset_paths(site))
+    assert len(static_files(site)) == 3 + listing_pages + len(site.articles) + assets
 
 
 def test_static_copy_writes_the_live_site_links() -> None:

@@ -1,0 +1,2 @@
+/* /wp-content/plugins/mailchimp-for-wp/assets/js/forms.js (stand-in for the mirror) */
+(function () { return 0; })();
