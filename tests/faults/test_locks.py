@@ -75,7 +75,8 @@ def test_every_spelling_of_the_database_hits_the_lock_of_the_live_run(tmp_path: 
     (tmp_path / "sub").mkdir()
     (tmp_path / "link.sqlite").symlink_to(db)
     with MirrorServer(site) as server:
-        server.set_fault("/", delay(0.4))
+        # Slow enough that the live run outlasts three CLI starts on a loaded machine.
+        server.set_fault("/", delay(1.5))
         live = start_crawl(db, server, concurrency=1, quiet=True)
         try:
             wait_for_articles(db, 1)
