@@ -33,12 +33,13 @@ from ccme_crawler.run import (
     EXIT_LOCKED,
     EXIT_NOTHING_DISCOVERED,
     EXIT_OK,
+    EXIT_SITE_CHANGED,
     EXIT_USAGE,
     Run,
     exit_status,
 )
 from ccme_crawler.spiders.archive import ArchiveSpider, user_listings
-from ccme_crawler.storage import Storage, check_database_file
+from ccme_crawler.storage import Storage, check_database_file, site_changed_messages
 from ccme_crawler.urls import SITE_ORIGIN, normalize_base_url
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class CrawlSummary:
     db_path: str
     warnings: list[str] = field(default_factory=list)
     discovery: dict[str, Any] = field(default_factory=dict)  # discovery.discovery_summary
+    site_changed: list[str] = field(default_factory=list)  # site_health.assess messages
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +110,7 @@ class CrawlSummary:
             "failures_by_reason": self.failures_by_reason,
             "warnings": self.warnings,
             "discovery": self.discovery,
+            "site_changed": self.site_changed,
         }
 
 
@@ -495,6 +498,8 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
             + ", ".join(discovery["missing_languages"])
             + " (see docs/discovery.md)"
         )
+    site_changed = site_changed_messages(run)
+    warnings += [f"site changed: {message}" for message in site_changed]
     return CrawlSummary(
         run_id=run_id,
         status=status,
@@ -506,6 +511,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         db_path=str(options.db_path),
         warnings=warnings,
         discovery=discovery,
+        site_changed=site_changed,
     )
 
 
@@ -515,6 +521,7 @@ __all__ = [
     "EXIT_LOCKED",
     "EXIT_NOTHING_DISCOVERED",
     "EXIT_OK",
+    "EXIT_SITE_CHANGED",
     "EXIT_USAGE",
     "LOCAL_MIRROR_SETTINGS",
     "CrawlOptions",

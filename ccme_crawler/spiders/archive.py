@@ -33,6 +33,7 @@ from ccme_crawler.discovery import (
     parse_sitemap,
     plan_walks,
     post_in_scope,
+    read_answer,
     rediscovery_reason,
     sitemap_body,
     sitemap_role,
@@ -397,20 +398,14 @@ class ArchiveSpider(scrapy.Spider):
             )
 
     def _read_discovery(self, response: Response, fetch: DiscoveryFetch) -> list[DiscoveryFetch]:
-        findings = self.findings
-        assert findings is not None
-        if fetch.step == "robots":
-            return findings.read_robots(response.url, response.body)
-        if fetch.step == "sitemap":
-            body = sitemap_body(response, self.max_size)
-            return findings.read_sitemap(response.url, body, fetch.found_by or "", fetch.role)
-        if not isinstance(response, TextResponse):
-            return findings.failed(fetch.url, fetch.step, response.status, "not an HTML page")
-        if fetch.step == "home":
-            return findings.read_home(response.url, response.text)
-        if response.url == self.origin + fetch.url:  # not redirected: the walk's first page
+        assert self.findings is not None
+        if (
+            fetch.step in ("listing", "author")
+            and isinstance(response, TextResponse)
+            and response.url == self.origin + fetch.url  # not redirected: the walk's first page
+        ):
             self.probe_pages[fetch.url] = response
-        return findings.read_listing(response.url, fetch.url, response.text, fetch.step)
+        return read_answer(self.findings, response, fetch, self.max_size)
 
     def parse_discovery(self, response: Response, fetch: DiscoveryFetch) -> Iterator[Any]:
         self.discovery_pending -= 1

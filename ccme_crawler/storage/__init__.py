@@ -22,7 +22,7 @@ from ccme_crawler.storage.connection import check_database_file
 from ccme_crawler.storage.discovery import DISCOVERY_ITEMS, DiscoveryTables
 from ccme_crawler.storage.errors import StorageBusyError, StorageError, StorageWriteError
 from ccme_crawler.storage.queries import ArchiveQueries
-from ccme_crawler.storage.runs import RunStore
+from ccme_crawler.storage.runs import RunStore, site_changed_messages
 from ccme_crawler.storage.schema import MIGRATIONS
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "UpsertResult",
     "check_database_file",
     "record_row",
+    "site_changed_messages",
 ]
 
 

@@ -263,6 +263,12 @@ def _m6_gone_pages(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m7_site_changed(db: sqlite_utils.Database) -> None:
+    # What made a run say the site changed (site_health.py): a JSON list of messages, NULL
+    # for a run that saw the site it was built for.
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN site_changed TEXT")
+
+
 MIGRATIONS: list[Migration] = [
     _m1_initial,
     _m2_articles_view,
@@ -270,6 +276,7 @@ MIGRATIONS: list[Migration] = [
     discovery._m4_discovery,
     _m5_countries_and_stories,
     _m6_gone_pages,
+    _m7_site_changed,
 ]
 
 
