@@ -78,6 +78,7 @@ from ccme_crawler.urls import (
     canonical_article_url,
     canonical_path,
     category_path,
+    is_post_url,
     is_site_url,
     listing_kind,
     listing_language,
@@ -151,7 +152,11 @@ class _Walk:
         self.pages_done = 0
         self.pending: set[int] = set()
         self.stale_pages = 0  # consecutive pages with nothing new
-        self.repeat_pages = 0  # consecutive pages with nothing unseen in this run
+        # Consecutive pages listing nothing this walk's earlier pages did not: a site that serves
+        # the same page again and again. (Per walk: in scope site an author archive lists posts
+        # the category walks scheduled first, and must still be walked to its end.)
+        self.repeat_pages = 0
+        self.seen: set[int] = set()  # hash() of the post URLs its pages listed
         self.reached_end = False
         self.stopped = False
         self.done_walking = False  # no more listing pages to fetch, and the walk did its job
@@ -539,7 +544,8 @@ class ArchiveSpider(scrapy.Spider):
         for entry in entries:
             lastmod = normalize_lastmod(entry.get("lastmod"))
             for loc in (entry["loc"], *entry.get("alternate", ())):
-                if is_site_url(loc, self.origin):
+                # Yoast's first post sitemap opens with the home page: not a post.
+                if is_site_url(loc, self.origin) and is_post_url(loc):
                     url = canonical_article_url(loc)
                     posts.setdefault(
                         url, SitemapEntry(url, lastmod if loc == entry["loc"] else None)
@@ -669,7 +675,8 @@ class ArchiveSpider(scrapy.Spider):
                 stored=hash(url) in self.known,
                 walk_mode=walk.mode,
             )
-            if verdict != "scheduled":
+            if hash(url) not in walk.seen:
+                walk.seen.add(hash(url))
                 unseen_here += 1
             if verdict == "older":
                 older_than_since = True
