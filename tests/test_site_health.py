@@ -87,7 +87,7 @@ def crawl_variant(tmp_path: Path, variant: str, *extra: str) -> tuple[dict, list
     db = tmp_path / "ccme.sqlite"
     with MirrorServer(site) as server:
         summary = crawl(db, server, "--category", medias.path, *extra)
-    return summary, rows(db, "SELECT status, site_changed FROM crawl_runs")
+    return summary, rows(db, "SELECT status, finish_reason, site_changed FROM crawl_runs")
 
 
 @pytest.mark.integration
@@ -96,11 +96,29 @@ def test_redesigned_listings_end_the_crawl_with_status_7(tmp_path: Path) -> None
     assert (
         summary["returncode"],
         summary["site_changed"],
-        [r["site_changed"] for r in runs],
+        [(r["finish_reason"], r["site_changed"]) for r in runs],
     ) == (
         7,
         ["listing pages with no items: 1 of 1 (100%) > CCME_CHANGE_EMPTY_LISTINGS=0.2"],
-        ['["listing pages with no items: 1 of 1 (100%) > CCME_CHANGE_EMPTY_LISTINGS=0.2"]'],
+        [
+            (
+                "site_changed",
+                '["listing pages with no items: 1 of 1 (100%) > CCME_CHANGE_EMPTY_LISTINGS=0.2"]',
+            )
+        ],
+    )
+
+
+@pytest.mark.integration
+def test_a_discovered_crawl_of_a_redesigned_mirror_says_the_site_changed(tmp_path: Path) -> None:
+    db = tmp_path / "ccme.sqlite"
+    with MirrorServer(generate_site(40, seed=8, variant="redesigned")) as server:
+        summary = crawl(db, server)
+    runs = rows(db, "SELECT status, finish_reason FROM crawl_runs")
+    assert (summary["returncode"], bool(summary["site_changed"]), runs) == (
+        7,
+        True,
+        [{"status": "completed", "finish_reason": "site_changed"}],
     )
 
 
