@@ -136,12 +136,12 @@ def _discovery_checks(result: DiscoveryResult) -> list[DoctorCheck]:
         walked = [found[p] for p in plan.listings if found[p].language == language]
         by = ", ".join(f"{n} by {how}" for how, n in Counter(x.found_by for x in walked).items())
         if not walked:
-            status, how = MISSING, "no listing found"
+            verdict, how = MISSING, "no listing found"
         elif language in plan.author_languages:
-            status, how = FALLBACK, f"author archives only ({by}): no archive category found"
+            verdict, how = FALLBACK, f"author archives only ({by}): no archive category found"
         else:
-            status, how = OK, f"{len(walked)} archive listings ({by})"
-        checks.append(DoctorCheck("archive listings", language, status, how))
+            verdict, how = OK, f"{len(walked)} archive listings ({by})"
+        checks.append(DoctorCheck("archive listings", language, verdict, how))
     return checks
 
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from ccme_crawler.discovery import Findings, plan_walks, read_answer
 from ccme_crawler.extraction.listing import extract_listing
 from ccme_crawler.items import DiscoveryFetch, DiscoveryResult, DoctorPage
+from ccme_crawler.spiders.archive import failure_reason
 from ccme_crawler.urls import LANGUAGES, is_site_url, normalize_base_url, to_crawl_url
 
 # Answers the doctor reads rather than lets Scrapy drop (redirects are still followed).
@@ -74,9 +74,10 @@ class DoctorSpider(scrapy.Spider):
     def discovery_failed(self, failure: Failure) -> Iterator[Any]:
         fetch: DiscoveryFetch = failure.request.cb_kwargs["fetch"]  # type: ignore[attr-defined]
         self.discovery_pending -= 1
-        status = failure.value.response.status if failure.check(HttpError) else None
-        reason = "" if status else f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
-        fetches = self.findings.failed(fetch.url, fetch.step, status, reason, fetch.found_by)
+        reason, status, _ = failure_reason(failure)
+        fetches = self.findings.failed(
+            fetch.url, fetch.step, status, "" if status else reason, fetch.found_by
+        )
         yield from self._discovery_requests(fetches)
         yield from self._discovery_progress()
 
@@ -122,8 +123,8 @@ class DoctorSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> Iterator[DoctorPage]:
         request = failure.request  # type: ignore[attr-defined]
         kind, language, found_by = request.meta["doctor"]
-        status = failure.value.response.status if failure.check(HttpError) else None
-        error = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
+        reason, status, detail = failure_reason(failure)
+        error = f"{reason}: {detail}" if detail else reason
         yield DoctorPage(kind, language, request.url, found_by, status, b"", error)
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
