@@ -20,7 +20,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from ccme_crawler.items import ArticleRecord, ListingEntry
+from ccme_crawler.items import ArticleRecord, ListingEntry, PageFailure
 from ccme_crawler.run import Run
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 STAT_EMPTY_LISTINGS = "ccme/health/listing_pages_empty"
 STAT_NO_TITLE = "ccme/health/articles_without_title"
 STAT_SITE_CHANGED = "ccme/site_changed"
+_READ_WITHOUT_ITEMS = ("listing_empty", "listing_not_a_listing")
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,10 @@ class SiteHealthExtension:
         self.crawler = crawler
         self.thresholds = ChangeThresholds.from_settings(crawler.settings)
         self.listings_with_items: set[str] = set()
+        # Listing pages that could not be read at all (an image, a binary file): failures, not
+        # a redesign. A page read with no items ("listing_empty", "listing_not_a_listing") is
+        # what a redesign looks like, and counts as empty.
+        self.listings_failed: set[str] = set()
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -120,6 +125,12 @@ class SiteHealthExtension:
         assert self.crawler.stats is not None
         if isinstance(item, ListingEntry):
             self.listings_with_items.add(item.listing_url)
+        elif (
+            isinstance(item, PageFailure)
+            and item.kind == "listing"
+            and item.reason not in _READ_WITHOUT_ITEMS
+        ):
+            self.listings_failed.add(item.url)
         elif isinstance(item, ArticleRecord) and not item.article.title:
             self.crawler.stats.inc_value(STAT_NO_TITLE)
 
@@ -129,7 +140,9 @@ class SiteHealthExtension:
         if stats is None or run is None:
             return
         listing_pages = int(stats.get_value("ccme/listing_pages", 0))
-        stats.set_value(STAT_EMPTY_LISTINGS, max(0, listing_pages - len(self.listings_with_items)))
+        failed = self.listings_failed - self.listings_with_items
+        empty = listing_pages - len(self.listings_with_items) - len(failed)
+        stats.set_value(STAT_EMPTY_LISTINGS, max(0, empty))
         messages = assess(HealthCounts.from_stats(stats.get_stats()), self.thresholds)
         if messages:
             stats.set_value(STAT_SITE_CHANGED, "; ".join(messages))
