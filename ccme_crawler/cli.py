@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from ccme_crawler import __version__
+from ccme_crawler.doctor import format_report, run_doctor
 from ccme_crawler.exports import ArticleFilters, ExportError, ExportUsageError, export_articles
 from ccme_crawler.fsutil import atomic_write_text
 from ccme_crawler.items import PageFailure
@@ -229,8 +230,8 @@ def crawl(
     --lookahead pages in a row hold nothing new. Any other listing (first crawl, or a walk that
     was cut short) is walked to its end, fetching only the articles not stored yet; --full walks
     and fetches everything. Exit status: 0 done, 1 failures over the threshold, 2 usage error,
-    3 site down, 4 rate-limited, 6 no listing found, 74 database cannot be written, 75 another
-    run holds the lock, 130 interrupted.
+    3 site down, 4 rate-limited, 6 no listing found, 7 the site looks changed, 74 database
+    cannot be written, 75 another run holds the lock, 130 interrupted.
     """
     try:
         overrides = parse_setting_overrides(list(settings))
@@ -340,6 +341,35 @@ def stats(db_path: Path, as_json: bool) -> None:
             f"\n{data['articles_without_story']} articles have no story yet: "
             "run `ccme-crawler stories` (and `ccme-crawler countries --recompute`)."
         )
+
+
+@main.command()
+@click.option("--base-url", default=SITE_ORIGIN, show_default=True, help="Site to check.")
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting, as `scrapy crawl -s`.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+def doctor(base_url: str, settings: tuple[str, ...], as_json: bool) -> None:
+    """Check that the site still looks like what the crawler reads (docs/doctor.md).
+
+    Fetches robots.txt, the sitemaps, the home's menu, one listing page and one article per
+    language, and says per thing the crawl relies on whether it was found and how. Exit status:
+    0 all holds, 2 usage error, 3 site down, 7 something the crawl needs is missing.
+    """
+    try:
+        overrides = parse_setting_overrides(list(settings))
+        report = run_doctor(base_url, overrides)
+    except (UsageError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(
+        json.dumps(report.as_dict(), ensure_ascii=False) if as_json else format_report(report)
+    )
+    sys.exit(report.exit_code)
 
 
 @main.command("serve-sample")

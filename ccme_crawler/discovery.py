@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.etree
-from scrapy.http import Response, XmlResponse
+from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
@@ -511,6 +511,23 @@ class Findings:
                     found |= {a, b}
                     changed = True
         return found - paths
+
+
+def read_answer(
+    findings: Findings, response: Response, fetch: DiscoveryFetch, max_size: int
+) -> list[DiscoveryFetch]:
+    """Hand a 200 answer to the ``Findings`` step that asked for it; the fetches it adds.
+    (The archive spider and the doctor spider run the same steps.)"""
+    if fetch.step == "robots":
+        return findings.read_robots(response.url, response.body)
+    if fetch.step == "sitemap":
+        body = sitemap_body(response, max_size)
+        return findings.read_sitemap(response.url, body, fetch.found_by or "", fetch.role)
+    if not isinstance(response, TextResponse):
+        return findings.failed(fetch.url, fetch.step, response.status, "not an HTML page")
+    if fetch.step == "home":
+        return findings.read_home(response.url, response.text)
+    return findings.read_listing(response.url, fetch.url, response.text, fetch.step)
 
 
 # --- decisions ------------------------------------------------------------------------------

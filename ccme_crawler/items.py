@@ -287,3 +287,17 @@ class ListingStatus:
     path: str
     status: int
     checked_at: str
+
+
+@dataclass(slots=True)
+class DoctorPage:
+    """A page the doctor fetched (``kind``: robots, home, sitemap, listing, article), with how it
+    was found and its answer (``status`` None: no answer, ``error`` says why)."""
+
+    kind: str
+    language: str | None
+    url: str
+    found_by: str
+    status: int | None
+    body: bytes = b""
+    error: str = ""

@@ -59,7 +59,8 @@ class ExtractArticlePipeline(_CrawlerPipeline):
         if result.article.extraction_method != "template":
             self.stats.inc_value("ccme/extraction/fallback")
         for flag in result.article.flags:
-            self.stats.inc_value(f"ccme/extraction/{flag}")
+            if flag != "fallback":  # counted just above, from the method
+                self.stats.inc_value(f"ccme/extraction/{flag}")
         return result
 
 

@@ -38,7 +38,13 @@ from ccme_crawler.items import (
     RawPage,
     WarcPointer,
 )
-from ccme_crawler.urls import canonical_article_url, category_path, is_site_url
+from ccme_crawler.urls import (
+    canonical_article_url,
+    category_path,
+    is_site_url,
+    origin_of,
+    shortlink_post_id,
+)
 
 if TYPE_CHECKING:
     from ccme_crawler.warc.reader import CapturedPage
@@ -201,6 +207,18 @@ def post_category_path(category_url: str | None) -> str | None:
         return None
 
 
+def _permalink(page: RawPage, canonical_link: str | None) -> str:
+    """The record key of ``page``: a shortlink (``/?p=ID``) names the post of the permalink it
+    redirected to, or else of the page's canonical link (one row a post)."""
+    if shortlink_post_id(page.url) is None:
+        return page.url
+    crawled = origin_of(page.fetched_url)
+    for candidate in (page.final_url, canonical_link):
+        if candidate and is_site_url(candidate, crawled) and shortlink_post_id(candidate) is None:
+            return canonical_article_url(candidate)
+    return page.url
+
+
 def record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
     """Extract one fetched page into the record storage writes, or say why it is not one."""
 
@@ -220,6 +238,7 @@ def record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
         return failure("soft_404", f"{page.final_url} answered 200 with a 'not found' page")
     if not article.title and not article.body:
         return failure("no_content", "no title and no text found on the page")
+    article.url = _permalink(page, article.canonical_url)
     return ArticleRecord(
         article=article,
         content_hash=content_hash(article),

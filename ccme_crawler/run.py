@@ -34,6 +34,7 @@ EXIT_USAGE = 2
 EXIT_SITE_DOWN = 3
 EXIT_RATE_LIMITED = 4
 EXIT_NOTHING_DISCOVERED = 6  # no listing found: the site changed (the message says what answered)
+EXIT_SITE_CHANGED = 7  # the pages stopped looking like the site (site_health.py)
 EXIT_STORAGE_ERROR = 74  # sysexits EX_IOERR: the database could not be written (disk full, I/O)
 EXIT_LOCKED = 75
 EXIT_INTERRUPTED = 130
@@ -44,6 +45,9 @@ RATE_LIMITED = "rate_limited"
 # robots.txt answered 5xx or not at all (RFC 9309: fetch nothing).
 ROBOTS_UNAVAILABLE = "robots_unavailable"
 STORAGE_ERROR = "storage_error"
+# The spider finished, but what the pages yielded says the site changed (site_health.py):
+# what was found is stored, and the run says so instead of exiting 0.
+SITE_CHANGED = "site_changed"
 
 
 class CloseOutcome(NamedTuple):
@@ -61,6 +65,7 @@ CLOSE_REASONS: dict[str, CloseOutcome] = {
     RATE_LIMITED: CloseOutcome("failed", EXIT_RATE_LIMITED),
     STORAGE_ERROR: CloseOutcome("failed", EXIT_STORAGE_ERROR),
     NOTHING_DISCOVERED: CloseOutcome("failed", EXIT_NOTHING_DISCOVERED),
+    SITE_CHANGED: CloseOutcome("completed", EXIT_SITE_CHANGED),
 }
 # Any other reason (a Scrapy CloseSpider limit, an error): the run failed.
 OTHER_CLOSE_REASON = CloseOutcome("failed", EXIT_FAILURES)
@@ -168,6 +173,8 @@ class Run:
     # the run, and their walks stay incomplete.
     unwritten: list[PageFailure] = field(default_factory=list)
     walks_failed: set[str] = field(default_factory=set)
+    # What made the run say the site changed (site_health.SiteHealthExtension, at the end).
+    site_changed: list[str] = field(default_factory=list)
     # The engine's closing task, kept so that it is not garbage-collected while it runs.
     _closing: Deferred[None] | None = None
 
@@ -278,11 +285,14 @@ class Run:
 
     def finish(self, reason: str, counts: dict[str, int]) -> str:
         """Record the walks, the status for ``reason`` and the counts; close the database and
-        release the lock. Returns the status."""
+        release the lock. Returns the status. A finished run that saw the site changed ends
+        with the close reason ``site_changed``."""
+        if self.site_changed and reason == "finished":
+            reason = SITE_CHANGED
         status = run_status(reason, bool(self.walks_open or self.unwritten))
         self.record_unwritten()
         self.commit_walks()
-        self.storage.finish_run(self.run_id, status, counts, reason)
+        self.storage.finish_run(self.run_id, status, counts, reason, self.site_changed)
         self.storage.close()
         if self.lock is not None:
             self.lock.release()

@@ -33,12 +33,13 @@ from ccme_crawler.run import (
     EXIT_LOCKED,
     EXIT_NOTHING_DISCOVERED,
     EXIT_OK,
+    EXIT_SITE_CHANGED,
     EXIT_USAGE,
     Run,
     exit_status,
 )
 from ccme_crawler.spiders.archive import ArchiveSpider, user_listings
-from ccme_crawler.storage import Storage, check_database_file
+from ccme_crawler.storage import Storage, check_database_file, site_changed_messages
 from ccme_crawler.urls import SITE_ORIGIN, normalize_base_url
 from ccme_crawler.warc.requisites import MODES as REQUISITE_MODES
 from ccme_crawler.warc.requisites import requisite_counts
@@ -99,6 +100,7 @@ class CrawlSummary:
     warnings: list[str] = field(default_factory=list)
     discovery: dict[str, Any] = field(default_factory=dict)  # discovery.discovery_summary
     requisites: dict[str, int] | None = None  # None when requisites were not captured
+    site_changed: list[str] = field(default_factory=list)  # site_health.assess messages
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +115,7 @@ class CrawlSummary:
             "warnings": self.warnings,
             "discovery": self.discovery,
             "requisites": self.requisites,
+            "site_changed": self.site_changed,
         }
 
 
@@ -511,6 +514,8 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
             + ", ".join(discovery["missing_languages"])
             + " (see docs/discovery.md)"
         )
+    site_changed = site_changed_messages(run)
+    warnings += [f"site changed: {message}" for message in site_changed]
     return CrawlSummary(
         run_id=run_id,
         status=status,
@@ -523,6 +528,7 @@ def run_crawl(options: CrawlOptions) -> CrawlSummary:
         warnings=warnings,
         discovery=discovery,
         requisites=requisite_counts(stats) if capturing else None,
+        site_changed=site_changed,
     )
 
 
@@ -532,6 +538,7 @@ __all__ = [
     "EXIT_LOCKED",
     "EXIT_NOTHING_DISCOVERED",
     "EXIT_OK",
+    "EXIT_SITE_CHANGED",
     "EXIT_USAGE",
     "LOCAL_MIRROR_SETTINGS",
     "CrawlOptions",

@@ -84,6 +84,8 @@ CCME_REQUISITES_MAX = 100_000
 CCME_REQUISITES_MAX_AGE_DAYS = 30
 
 EXTENSIONS = {
+    # Before CrawlRunExtension: its spider_closed closes the run's row and the database.
+    "ccme_crawler.site_health.SiteHealthExtension": 90,
     "ccme_crawler.extensions.CrawlRunExtension": 100,
 }
 
@@ -120,6 +122,14 @@ CCME_REFRESH_LOOKAHEAD = 1
 CCME_MAX_LISTING_PAGES = 5000
 # Exit status 1 when failures exceed this share of pages fetched (and at least one failure).
 CCME_FAILURE_THRESHOLD = 0.0
+# The site looks changed (exit status 7, crawl_runs.site_changed) when more than these shares of
+# listing pages hold no item, or of articles (at least CCME_CHANGE_MIN_ARTICLES) are read by the
+# fallback extractor or lack a title or a date (docs/doctor.md).
+CCME_CHANGE_EMPTY_LISTINGS = 0.2
+CCME_CHANGE_FALLBACK = 0.2
+CCME_CHANGE_MISSING_TITLES = 0.05
+CCME_CHANGE_MISSING_DATES = 0.05
+CCME_CHANGE_MIN_ARTICLES = 5
 # A 429/503 asking to wait (Retry-After) up to this many seconds pauses the crawl; a longer wait
 # ends the run politely (close reason "rate_limited", exit status 4).
 CCME_RETRY_AFTER_MAX = 300.0

@@ -85,6 +85,16 @@ def canonical_article_url(url: str) -> str:
     return SITE_ORIGIN + canonical_path(url)
 
 
+_SHORTLINK = re.compile(r"^/(?:[a-z]{2}/)?\?p=(\d+)$")
+
+
+def shortlink_post_id(url: str) -> int | None:
+    """The post id of a WordPress shortlink (``/?p=ID``, ``/ar/?p=ID``), None for any other URL:
+    a shortlink names the same post as its permalink."""
+    match = _SHORTLINK.match(canonical_path(url))
+    return int(match.group(1)) if match else None
+
+
 def to_crawl_url(url: str, crawl_origin: str) -> str:
     """Put a site URL (canonical or as linked) on the host being crawled."""
     return crawl_origin.rstrip("/") + canonical_path(url)
@@ -169,6 +179,12 @@ def is_discovery_url(url: str) -> bool:
     return bool(re.fullmatch(r"/(?:(?:fr|ar|en)/?)?", path)) or path.endswith(
         ("/robots.txt", ".xml", ".xml.gz")
     )
+
+
+def is_post_url(url: str) -> bool:
+    """True for a URL that may be a post: neither a listing nor a home page, robots.txt or a
+    sitemap (a post sitemap may list the home page too)."""
+    return not is_listing_url(url) and not is_discovery_url(url)
 
 
 def category_path(path_or_url: str) -> str:

@@ -18,7 +18,16 @@ from urllib.parse import quote, unquote
 from zlib import crc32
 
 from ccme_mirror.assets import PHOTO_SIZES, has_photo, photo_paths
-from ccme_mirror.site import MirrorArticle, MirrorCategory, MirrorSite, parse_iso
+from ccme_mirror.chrome import POLYLANG, SwitcherLink, chrome_template, chrome_values
+from ccme_mirror.site import (
+    MirrorArticle,
+    MirrorCategory,
+    MirrorSite,
+    author_path,
+    parse_iso,
+)
+from ccme_mirror.taxonomy import legacy_menus
+from ccme_mirror.variant import SiteVariant
 
 TEMPLATES = Path(__file__).parent / "templates"
 _PLACEHOLDER = re.compile(r"\{\{([^{}]+)\}\}")
@@ -46,6 +55,111 @@ class Template:
 @cache
 def template(name: str) -> Template:
     return Template((TEMPLATES / name).read_text("utf-8"))
+
+
+# Page templates whose menus are rendered from the site (chrome.py).
+_PAGES = ("article.html", "listing.html", "error404.html")
+_YOAST_OPEN = (
+    "\t<!-- This site is optimized with the Yoast SEO plugin v22.9"
+    " - https://yoast.com/wordpress/plugins/seo/ -->\n"
+)
+_YOAST_CLOSE = "\t<!-- / Yoast SEO plugin. -->\n"
+_RANK_MATH_OPEN = "\t<!-- Search Engine Optimization by Rank Math - https://rankmath.com/ -->\n"
+_DNS_PREFETCH = "\t<link rel='dns-prefetch' href='//fonts.googleapis.com' />"
+_HEADER_DATE = '<span class="meta-item date"><time class="post-date"'
+_ITEM_META = '<div class="post-meta-items meta-below"><span class="meta-item date">'
+_HEADING = "Browsing: <span>{{cat_label}}</span>"
+
+
+def _seo_head(text: str, style: str) -> str:
+    """The SEO block of the head as Yoast (the reference), Rank Math or nothing prints it."""
+    if style == "yoast" or _YOAST_OPEN not in text:
+        return text
+    start = text.index(_YOAST_OPEN)
+    end = text.index(_YOAST_CLOSE, start) + len(_YOAST_CLOSE)
+    block = text[start:end]
+    if style == "none":
+        # WordPress core alone: the title, and a canonical link on single posts.
+        single = "article:published_time" in block
+        kept = [
+            line
+            for line in block.splitlines(keepends=True)
+            if "<title>" in line or (single and 'rel="canonical"' in line)
+        ]
+        return text[:start] + "".join(kept) + text[end:]
+    # Rank Math: no author meta, no reading time, local dates with their offset.
+    dropped = ('<meta name="author"', "twitter:label2", "twitter:data2")
+    lines = [
+        line
+        for line in block.splitlines(keepends=True)
+        if not any(marker in line for marker in dropped)
+    ]
+    for old, new in (
+        (_YOAST_OPEN, _RANK_MATH_OPEN),
+        (_YOAST_CLOSE, "\t<!-- /Rank Math WordPress SEO plugin -->\n"),
+        ('class="yoast-schema-graph"', 'class="rank-math-schema"'),
+        ("{{published_gmt}}", "{{published_at}}"),
+        ("{{modified_gmt}}", "{{modified_at}}"),
+        ('content="Écrit par"', 'content="Written by"'),
+    ):
+        lines = [line.replace(old, new) for line in lines]
+    block = "".join(lines)
+    return text[:start] + block + text[end:]
+
+
+def _redesign(text: str, name: str, markup: str) -> str:
+    """A theme change: the classes and the title heading the crawler reads are gone (in the
+    posts only with ``redesigned-posts``)."""
+    if markup == "redesigned-posts" and name != "article.html":
+        return text
+    if name == "article.html":
+        text = text.replace(
+            '<h1 class="is-title post-title">{{title}}</h1>',
+            '<div class="story-headline">{{title}}</div>',
+        )
+        text = text.replace('class="the-post-header ', 'class="story-header ')
+        text = text.replace(
+            'class="post-content cf entry-content content-spacious"', 'class="story-body"'
+        )
+    if name == "listing_item.html":
+        text = text.replace(
+            '<article class="l-post list-post list-post-on-sm m-pos-left">',
+            '<article class="story-card">',
+        )
+        text = text.replace('<h2 class="is-title post-title">', '<h3 class="story-card-title">')
+        text = text.replace("</a></h2>", "</a></h3>")
+    if name == "listing.html":
+        text = text.replace("loop loop-list loop-sep loop-list-sep", "story-grid")
+    return text
+
+
+@cache
+def _page_template(
+    name: str, aliases: tuple[tuple[str, str], ...], variant: SiteVariant
+) -> Template:
+    text = (TEMPLATES / name).read_text("utf-8")
+    if name in _PAGES:
+        text = chrome_template(text)
+        text = text.replace(_DNS_PREFETCH, "{{hreflang}}" + _DNS_PREFETCH, 1)
+        text = _seo_head(text, variant.jsonld)
+    for old, new in aliases:  # links the theme's footers hard-code
+        text = text.replace(f'{{{{origin}}}}{old}"', f'{{{{origin}}}}{href_path(new)}"')
+    if name == "listing.html":
+        text = text.replace(_HEADING, "{{heading}}", 1)
+    if variant.author_links and name == "article.html":
+        text = text.replace(_HEADER_DATE, "{{author_meta}}" + _HEADER_DATE, 1)
+    if variant.author_links and name == "listing_item.html":
+        text = text.replace(_ITEM_META, _ITEM_META.replace("<span", "{{author_meta}}<span", 1))
+    if variant.markup != "smartmag":
+        text = _redesign(text, name, variant.markup)
+    return Template(text)
+
+
+def page_template(site: MirrorSite | None, name: str) -> Template:
+    """A template as this site prints it (menus from the site, its SEO plugin and theme)."""
+    if site is None:
+        return _page_template(name, (), SiteVariant())
+    return _page_template(name, tuple(sorted(site.path_aliases.items())), site.variant)
 
 
 # -- languages ------------------------------------------------------------------------------
@@ -388,7 +502,58 @@ def _common(origin: str, lang: Lang) -> dict[str, str]:
         "og_locale": lang.og_locale,
         "footer_css": _footer_css(lang),
         "is_rtl": "true" if lang.code == "ar" else "false",
+        "hreflang": "",
     }
+
+
+# -- navigation -----------------------------------------------------------------------------
+
+
+def homes_switcher(language: str, *, translated: bool) -> list[SwitcherLink]:
+    """The switcher's links to the other languages' homes."""
+    return [
+        SwitcherLink(other, "/" if other == "fr" else f"/{other}/", translated)
+        for other in POLYLANG
+        if other != language
+    ]
+
+
+def _chrome(
+    site: MirrorSite | None,
+    language: str,
+    origin: str,
+    current: dict[str, str],
+    switcher: list[SwitcherLink] | None = None,
+) -> dict[str, str]:
+    """Menus and language switcher of a page. The legacy mirror prints the reference's: the
+    French menus and a French switcher whose links all go to the homes (no translation)."""
+    if site is None or not site.variant.wordpress:
+        menus = site.menus_for("fr") if site is not None else legacy_menus()
+        return chrome_values(menus, "fr", homes_switcher("fr", translated=False), origin, current)
+    links = switcher if switcher is not None else homes_switcher(language, translated=False)
+    return chrome_values(site.menus_for(language), language, links, origin, current)
+
+
+def hreflang_links(origin: str, links: list[SwitcherLink], own: tuple[str, str]) -> str:
+    """Polylang's ``<link rel="alternate" hreflang>`` for a page that has translations."""
+    found = [own, *((link.language, link.path) for link in links if link.translated)]
+    if len(found) < 2:
+        return ""
+    order = list(POLYLANG)
+    return "".join(
+        f'<link rel="alternate" href="{origin}{href_path(path)}" hreflang="{language}" />\n'
+        for language, path in sorted(found, key=lambda f: order.index(f[0]))
+    )
+
+
+def author_meta(site: MirrorSite, article: MirrorArticle, origin: str) -> str:
+    """SmartMag's "By <author>" post meta (``a[rel=author]``)."""
+    href = origin + author_path(article.author, article.language)
+    name = text_html(article.author)
+    return (
+        '<span class="meta-item post-author"><span class="by">By</span> '
+        f'<a href="{href}" title="Posts by {attr(article.author)}" rel="author">{name}</a></span>'
+    )
 
 
 def _body_extra(lang: Lang) -> str:
@@ -479,6 +644,101 @@ def photo_in_text_html(article: MirrorArticle, origin: str) -> str:
 _GRAVATAR = "https://secure.gravatar.com/avatar/3f1b2c4d5e6f708192a3b4c5d6e7f809?s=96&d=mm&r=g"
 
 
+def _rank_math_json(graph: list[dict[str, object]]) -> str:
+    # Rank Math prints UTF-8 and unescaped slashes (JSON_UNESCAPED_UNICODE | _SLASHES).
+    text = json.dumps(
+        {"@context": "https://schema.org", "@graph": graph},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return text.replace("</", "<\\/")
+
+
+def _rank_math_site(origin: str, lang: Lang) -> list[dict[str, object]]:
+    return [
+        {
+            "@type": "Organization",
+            "@id": f"{origin}/#organization",
+            "name": "Conseil de la communauté marocaine à l’étranger",
+            "logo": {
+                "@type": "ImageObject",
+                "@id": f"{origin}/#logo",
+                "url": f"{origin}/wp-content/uploads/2023/10/logo-ccme.png",
+            },
+        },
+        {
+            "@type": "WebSite",
+            "@id": f"{origin}/#website",
+            "url": origin,
+            "name": lang.site_name,
+            "publisher": {"@id": f"{origin}/#organization"},
+            "inLanguage": lang.html_lang,
+        },
+    ]
+
+
+def _rank_math_article(
+    site: MirrorSite,
+    article: MirrorArticle,
+    origin: str,
+    url: str,
+    title_full: str,
+    description: str,
+    words: int,
+) -> list[dict[str, object]]:
+    """Rank Math's graph for a post: a ``BlogPosting`` whose dates are local time with their
+    offset and whose headline is the SEO title (with the site name)."""
+    lang = lang_of(article.language)
+    author_url = origin + author_path(article.author, article.language)
+    modified = article.modified_at or article.published_at
+    cat = article.category
+    crumbs: list[dict[str, object]] = [
+        {"@type": "ListItem", "position": "1", "item": {"@id": origin, "name": "Accueil"}}
+    ]
+    for i, (name, path) in enumerate([*_category_trail(cat), (cat.label, cat.path)], start=2):
+        crumbs.append(
+            {"@type": "ListItem", "position": str(i), "item": {"@id": origin + path, "name": name}}
+        )
+    return [
+        *_rank_math_site(origin, lang),
+        {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": crumbs},
+        {
+            "@type": "WebPage",
+            "@id": f"{url}#webpage",
+            "url": url,
+            "name": title_full,
+            "datePublished": article.published_at,
+            "dateModified": modified,
+            "isPartOf": {"@id": f"{origin}/#website"},
+            "inLanguage": lang.html_lang,
+            "breadcrumb": {"@id": f"{url}#breadcrumb"},
+        },
+        {
+            "@type": "Person",
+            "@id": author_url,
+            "name": article.author,
+            "url": author_url,
+            "worksFor": {"@id": f"{origin}/#organization"},
+        },
+        {
+            "@type": "BlogPosting",
+            "headline": title_full,
+            "datePublished": article.published_at,
+            "dateModified": modified,
+            "articleSection": ", ".join(c.label for c in article.categories),
+            "author": {"@id": author_url, "name": article.author},
+            "publisher": {"@id": f"{origin}/#organization"},
+            "description": description,
+            "name": title_full,
+            "wordCount": words,
+            "@id": f"{url}#richSnippet",
+            "isPartOf": {"@id": f"{url}#webpage"},
+            "inLanguage": lang.html_lang,
+            "mainEntityOfPage": {"@id": f"{url}#webpage"},
+        },
+    ]
+
+
 def render_article(site: MirrorSite, article: MirrorArticle, origin: str) -> str:
     origin = origin.rstrip("/")
     lang = lang_of(article.language)
@@ -493,6 +753,12 @@ def render_article(site: MirrorSite, article: MirrorArticle, origin: str) -> str
     title_full = f"{article.title} - {lang.site_name}"
     first = article.paragraphs[0].replace("\n", " ") if article.paragraphs else ""
     person = f"{origin}/#/schema/person/7c5b1f0e3a2d4e8f9b6a1c2d3e4f5a6b"
+    # Polylang gives each language its author archive; the legacy mirror links the French one.
+    author_url = origin + (
+        author_path(article.author, article.language)
+        if site.variant.wordpress
+        else "/author/rajae-moumengmail-com/"
+    )
     trail = _category_trail(cat)
     graph: list[dict[str, object]] = [
         {
@@ -536,7 +802,7 @@ def render_article(site: MirrorSite, article: MirrorArticle, origin: str) -> str
                 "contentUrl": _GRAVATAR,
                 "caption": article.author,
             },
-            "url": f"{origin}/author/rajae-moumengmail-com/",
+            "url": author_url,
         },
     ]
     related = site.newest(cat.path, 6, exclude=article.post_id)
@@ -591,13 +857,24 @@ def render_article(site: MirrorSite, article: MirrorArticle, origin: str) -> str
             "related": related_html,
         }
     )
+    current: dict[str, str] = {}
     for c in article.categories:
-        values[f"mc:{c.path}"] = " current-post-ancestor current-menu-parent current-post-parent"
+        current[c.path] = " current-post-ancestor current-menu-parent current-post-parent"
         if c.parent_path:
-            values[f"mc:{c.parent_path}"] = (
+            current[c.parent_path] = (
                 " current-post-ancestor current-menu-ancestor current-menu-parent current-post-parent"
             )
-    return template("article.html").render(values)
+    values.update(_chrome(site, article.language, origin, current))
+    variant = site.variant
+    if variant.author_links:
+        values["author_meta"] = author_meta(site, article, origin)
+    if variant.jsonld == "rankmath":
+        values["published_at"] = article.published_at
+        values["modified_at"] = article.modified_at or article.published_at
+        values["jsonld"] = _rank_math_json(
+            _rank_math_article(site, article, origin, url, title_full, first, words)
+        )
+    return page_template(site, "article.html").render(values)
 
 
 def listing_url(origin: str, category: MirrorCategory, page: int) -> str:
@@ -615,6 +892,10 @@ def quirk_of(article: MirrorArticle) -> str | None:
 
 
 def listing_href(site: MirrorSite, article: MirrorArticle, origin: str) -> str:
+    if site.variant.shortlink_links and article.post_id % 5 == 2:
+        # Polylang shortlinks: /?p=ID, /en/?p=ID (WordPress answers 301 to the permalink).
+        prefix = "" if article.language == "fr" else f"/{article.language}"
+        return f"{origin}{prefix}/?p={article.post_id}"
     url = origin + href_path(article.slug_path)
     quirk = quirk_of(article) if site.link_quirks else None
     if quirk is None:
@@ -660,7 +941,37 @@ def pagination_html(origin: str, category: MirrorCategory, current: int, total: 
     )
 
 
+# WordPress core's archive titles (get_the_archive_title), as the site's locales print them.
+_CORE_HEADINGS = {
+    ("category", "fr"): "Catégorie : ",
+    ("category", "ar"): "التصنيف: ",
+    ("category", "en"): "Category: ",
+    ("author", "fr"): "Auteur/autrice : ",
+    ("author", "ar"): "الكاتب: ",
+    ("author", "en"): "Author: ",
+}
+
+
+def archive_heading(site: MirrorSite, listing: MirrorCategory) -> str:
+    """``h1.archive-heading``: the theme's "Browsing: X", or core's wording (author archives
+    always: the stored copies of the site show it)."""
+    if listing.kind == "category" and site.variant.headings == "theme":
+        return f"Browsing: <span>{text_html(listing.label)}</span>"
+    prefix = _CORE_HEADINGS[(listing.kind, listing.language if listing.language in LANGS else "fr")]
+    return f"{prefix}<span>{text_html(listing.label)}</span>"
+
+
 def _listing_title(category: MirrorCategory, page: int, total: int, lang: Lang) -> str:
+    if category.kind == "author":
+        base = {
+            "ar": f"{category.label}، كاتب في",
+            "en": f"{category.label}, Author at",
+        }.get(lang.code, f"{category.label}, auteur/autrice sur")
+        base += f" {lang.site_name}"
+        paged = {"ar": f" - الصفحة {page}", "en": f" - Page {page} of {total}"}.get(
+            lang.code, f" - Page {page} sur {total}"
+        )
+        return base + (paged if page > 1 else "")
     if lang.code == "ar":
         base, paged = f"أرشيف {category.label}", f" - الصفحة {page} من {total}"
     elif lang.code == "en":
@@ -673,7 +984,49 @@ def _listing_title(category: MirrorCategory, page: int, total: int, lang: Lang) 
     return base + (paged if page > 1 else "") + f" - {lang.site_name}"
 
 
+def listing_items(site: MirrorSite, articles: list[MirrorArticle], origin: str) -> str:
+    """The ``article.l-post`` items of a listing or a home page."""
+    item_tpl = page_template(site, "listing_item.html")
+    rendered = []
+    for a in articles:
+        values = {
+            "cat_url": origin + href_path(a.category.path),
+            "term_id": str(term_id(a.category.path)),
+            "cat_label": text_html(a.category.label),
+            "href": attr(listing_href(site, a, origin)),
+            "title": text_html(a.title),
+            "datetime": a.published_at,
+            "date_text": long_date(parse_iso(a.published_at).date(), a.language, a.post_id),
+            "excerpt": text_html(excerpt(a).replace("\n", " ")),
+            "read_more": lang_of(a.language).read_more,
+        }
+        if site.variant.author_links:
+            values["author_meta"] = author_meta(site, a, origin)
+        rendered.append(item_tpl.render(values))
+    return "\t\t\t\t\t\n".join(rendered)
+
+
+def listing_switcher(site: MirrorSite, listing: MirrorCategory) -> list[SwitcherLink]:
+    """A listing's switcher: its translations (a category's Polylang translation, the same
+    author's archive in the other language), else the other languages' homes."""
+    links = []
+    for other in POLYLANG:
+        if other == listing.language:
+            continue
+        target: MirrorCategory | None
+        if listing.kind == "author":
+            target = site.archive_listing(author_path(listing.label, other))
+        else:
+            target = site.translation(listing, other)
+        if target is not None:
+            links.append(SwitcherLink(other, target.path, True))
+        else:
+            links.append(SwitcherLink(other, "/" if other == "fr" else f"/{other}/", False))
+    return links
+
+
 def render_listing(site: MirrorSite, category: MirrorCategory, page: int, origin: str) -> str:
+    """Page ``page`` of a category or author archive."""
     origin = origin.rstrip("/")
     items = site.listing(category.path, page)
     if items is None:
@@ -688,28 +1041,11 @@ def render_listing(site: MirrorSite, category: MirrorCategory, page: int, origin
         rel.append(f'\t<link rel="prev" href="{listing_url(origin, category, page - 1)}" />\n')
     if page < total:
         rel.append(f'\t<link rel="next" href="{listing_url(origin, category, page + 1)}" />\n')
-    item_tpl = template("listing_item.html")
-    rendered = []
-    for a in items:
-        href = attr(listing_href(site, a, origin))
-        rendered.append(
-            item_tpl.render(
-                {
-                    "cat_url": origin + href_path(a.category.path),
-                    "term_id": str(term_id(a.category.path)),
-                    "cat_label": text_html(a.category.label),
-                    "href": href,
-                    "title": text_html(a.title),
-                    "datetime": a.published_at,
-                    "date_text": long_date(parse_iso(a.published_at).date(), a.language, a.post_id),
-                    "excerpt": text_html(excerpt(a).replace("\n", " ")),
-                    "read_more": lang_of(a.language).read_more,
-                }
-            )
-        )
+    author = category.kind == "author"
+    page_type = "ProfilePage" if author else "CollectionPage"
     graph: list[dict[str, object]] = [
         {
-            "@type": "CollectionPage",
+            "@type": page_type,
             "@id": url,
             "url": url,
             "name": title_full,
@@ -720,37 +1056,59 @@ def render_listing(site: MirrorSite, category: MirrorCategory, page: int, origin
         _breadcrumb_list(origin, url, [*trail, (category.label, None)]),
         *_site_graph(origin, lang),
     ]
+    if site.variant.jsonld == "rankmath":
+        graph = [*_rank_math_site(origin, lang), {**graph[0], "@id": f"{url}#webpage"}]
     paged = f" paged paged-{page} category-paged-{page}" if page > 1 else ""
+    if author:
+        nicename = term_slug(category.path)
+        body = f"archive author author-{nicename} author-1{paged.replace('category-', 'author-')}"
+    else:
+        body = (
+            f"archive category category-{term_slug(category.path)} "
+            f"category-{term_id(category.path)}{paged}"
+        )
+    pagination = pagination_html(origin, category, page, total)
+    if site.variant.markup == "redesigned":
+        pagination = pagination.replace("main-pagination pagination-numbers", "story-pages")
+    switcher = listing_switcher(site, category) if site.variant.wordpress else None
     values = _common(origin, lang)
     values.update(
         {
             "title_full": attr(title_full),
             "canonical": url,
             "rel_links": "".join(rel),
-            "jsonld": _jsonld(graph),
+            "jsonld": _rank_math_json(graph)
+            if site.variant.jsonld == "rankmath"
+            else _jsonld(graph),
             "cat_label": text_html(category.label),
             "cat_url": origin + href_path(category.path),
             "term_id": str(term_id(category.path)),
-            "body_class": (
-                f"archive category category-{term_slug(category.path)} category-{term_id(category.path)}"
-                f"{paged}{_body_extra(lang)} " + _BODY_TAIL.format(post="")
+            "body_class": f"{body}{_body_extra(lang)} " + _BODY_TAIL.format(post=""),
+            "breadcrumbs": _breadcrumbs(
+                origin, trail, category.label if not author else _author_crumb(category)
             ),
-            "breadcrumbs": _breadcrumbs(origin, trail, category.label),
-            "items": "\t\t\t\t\t\n".join(rendered),
-            "pagination": pagination_html(origin, category, page, total),
-            f"mc:{category.path}": " current-menu-item",
+            "heading": archive_heading(site, category),
+            "items": listing_items(site, items, origin),
+            "pagination": pagination,
         }
     )
+    if switcher is not None and page == 1:
+        values["hreflang"] = hreflang_links(origin, switcher, (category.language, category.path))
+    current = {category.path: " current-menu-item"}
     if category.parent_path:
-        values[f"mc:{category.parent_path}"] = (
+        current[category.parent_path] = (
             " current-menu-ancestor current-menu-parent current-category-parent"
         )
-    return template("listing.html").render(values)
+    values.update(_chrome(site, category.language, origin, current, switcher))
+    return page_template(site, "listing.html").render(values)
 
 
-def render_404(origin: str) -> str:
-    origin = origin.rstrip("/")
-    lang = LANGS["fr"]
+def _author_crumb(listing: MirrorCategory) -> str:
+    prefix = _CORE_HEADINGS[("author", listing.language if listing.language in LANGS else "fr")]
+    return prefix + listing.label
+
+
+def _not_found_page(site: MirrorSite | None, origin: str, lang: Lang) -> tuple[Template, dict]:
     values = _common(origin, lang)
     values.update(
         {
@@ -760,49 +1118,49 @@ def render_404(origin: str) -> str:
             "breadcrumbs": _breadcrumbs(origin, [], "Error 404"),
         }
     )
-    return template("error404.html").render(values)
+    if site is not None and site.variant.jsonld == "rankmath":
+        values["jsonld"] = _rank_math_json(_rank_math_site(origin, lang))
+    values.update(_chrome(site, lang.code, origin, {}))
+    return page_template(site, "error404.html"), values
+
+
+def render_404(origin: str, site: MirrorSite | None = None) -> str:
+    origin = origin.rstrip("/")
+    tpl, values = _not_found_page(site, origin, LANGS["fr"])
+    return tpl.render(values)
+
+
+_NOT_FOUND_START = '<div class="the-post the-page page-404 cf">'
+_NOT_FOUND_END = "</div> <!-- .ts-row -->"
 
 
 def render_home(site: MirrorSite, language: str, origin: str) -> str:
-    """A language's home page (``/``, ``/ar/``, ``/en/``): the site's chrome (menus, language
-    switcher) around links to the newest posts of that language. Discovery reads its menus."""
+    """A language's home page (``/``, ``/ar/``, ``/en/``): the site's chrome (its menus in that
+    language, a switcher linking the other homes) around its newest posts."""
     origin = origin.rstrip("/")
     lang = lang_of(language)
-    newest = [a for a in site.expected_articles() if a.language == language][: site.per_page]
-    item_tpl = template("listing_item.html")
-    items = "\t\t\t\t\t\n".join(
-        item_tpl.render(
-            {
-                "cat_url": origin + href_path(a.category.path),
-                "term_id": str(term_id(a.category.path)),
-                "cat_label": text_html(a.category.label),
-                "href": attr(origin + href_path(a.slug_path)),
-                "title": text_html(a.title),
-                "datetime": a.published_at,
-                "date_text": long_date(parse_iso(a.published_at).date(), a.language, a.post_id),
-                "excerpt": text_html(excerpt(a).replace("\n", " ")),
-                "read_more": lang.read_more,
-            }
-        )
-        for a in newest
-    )
-    values = _common(origin, lang)
+    newest = site.newest_in_language(language, site.per_page)
+    tpl, values = _not_found_page(site, origin, lang)
+    switcher = homes_switcher(language, translated=True)
+    home_path = "/" if language == "fr" else f"/{language}/"
     values.update(
         {
             "title_full": attr(lang.site_name),
-            "jsonld": _jsonld(_site_graph(origin, lang)),
             "body_class": f"home blog{_body_extra(lang)} " + _BODY_TAIL.format(post=""),
             "breadcrumbs": "",
         }
     )
-    page = template("error404.html").render(values)
+    if site.variant.wordpress:
+        values.update(_chrome(site, language, origin, {}, switcher))
+        values["hreflang"] = hreflang_links(origin, switcher, (language, home_path))
+    page = tpl.render(values)
     # The error template's chrome, with the newest posts where the "not found" block was.
-    start = page.index('<div class="the-post the-page page-404 cf">')
-    end = page.index("</div> <!-- .ts-row -->")
+    start = page.index(_NOT_FOUND_START)
+    end = page.index(_NOT_FOUND_END)
     block = (
         '<section class="block-wrap block-posts-list"><div class="block-content">'
-        f'<div class="loop loop-list loop-sep loop-list-sep grid grid-1">{items}</div>'
-        "</div></section>\n\t\t</div>\n\t"
+        '<div class="loop loop-list loop-sep loop-list-sep grid grid-1">'
+        f"{listing_items(site, newest, origin)}</div></div></section>\n\t\t</div>\n\t"
     )
     return page[:start] + block + page[end:]
 

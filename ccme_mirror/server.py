@@ -1,11 +1,13 @@
 """A real HTTP server on loopback that serves a :class:`MirrorSite` like WordPress would.
 
-Routes (GET and HEAD): ``/robots.txt``; the static files pages reference, under ``/wp-content/``
-and ``/wp-includes/`` (:mod:`ccme_mirror.assets`; any query); the home pages ``/``, ``/ar/``, ``/en/`` and, with
-``sitemaps=True``, WordPress core sitemaps (``front.py``); category listings ``…/category/…/`` and
-``…/category/…/page/N/`` (404 past the last page); article permalinks (``?amp=1``, tracking
-parameters and other unknown query strings serve the page; junk after the path such as ``«`` or
-``%C2%AB`` and a missing trailing slash get a 301 to the permalink); ``/?p=ID`` (301 to the
+Routes (GET and HEAD): ``/robots.txt`` (with a ``Sitemap:`` line when the site has sitemaps);
+the static files pages reference, under ``/wp-content/`` and ``/wp-includes/``
+(:mod:`ccme_mirror.assets`; any query); the language homes ``/``, ``/ar/``, ``/en/`` and the
+sitemaps (``front.py``); category listings
+``…/category/…/`` and author archives ``…/author/<nicename>/``, each with ``…/page/N/`` (404
+past the last page); article permalinks (``?amp=1``, tracking parameters and other unknown query
+strings serve the page; junk after the path such as ``«`` or ``%C2%AB`` and a missing trailing
+slash get a 301 to the permalink); shortlinks ``/?p=ID``, ``/ar/?p=ID``, ``/en/?p=ID`` (301 to the
 permalink); anything else is WordPress's 404 page. Articles carry ``ETag`` and ``Last-Modified``
 and answer conditional requests with 304. Bodies are gzipped when the client accepts it.
 
@@ -24,7 +26,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -37,7 +39,8 @@ from ccme_mirror.site import MirrorArticle, MirrorSite
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
 # Static files (theme, plugins, uploads) live under these, never posts or listings.
 ASSET_PREFIXES = ("/wp-content/", "/wp-includes/")
-PAGED_LISTING = re.compile(r"^(?P<cat>/(?:[a-z]{2}/)?category/.+?/)page/(?P<n>\d+)/?$")
+PAGED_LISTING = re.compile(r"^(?P<cat>/(?:[a-z]{2}/)?(?:category|author)/.+?/)page/(?P<n>\d+)/?$")
+SHORTLINK_PATH = re.compile(r"^/(?:[a-z]{2}/)?$")
 
 Fault = Callable[["MirrorRequestHandler"], bool]
 
@@ -49,7 +52,7 @@ class RequestRecord:
     headers: dict[str, str]
     status: int = 0
     time: float = field(default_factory=time.time)
-    kind: str = "other"  # "robots", "listing", "article", "asset" or "other"
+    kind: str = "other"  # "robots", "home", "sitemap", "listing", "article", "asset" or "other"
 
 
 class MirrorRequestHandler(BaseHTTPRequestHandler):
@@ -117,8 +120,9 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
         )
 
     def not_found(self) -> None:
+        mirror = self.server.mirror
         self.send_page(
-            404, render.render_404(self.server.mirror.link_origin), headers=no_cache_headers()
+            404, render.render_404(mirror.link_origin, mirror.site), headers=no_cache_headers()
         )
 
     # -- routing --------------------------------------------------------------------------
@@ -135,21 +139,34 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
         if raw_path.startswith(ASSET_PREFIXES):
             self._serve_asset(unquote(raw_path))
             return
-        if raw_path == "/" and query.get("p", "").isdigit():
+        if SHORTLINK_PATH.match(raw_path) and query.get("p", "").isdigit():
             article = site.find_by_id(int(query["p"]))
             if article is not None:
                 self.record.kind = "article"
                 self.redirect(article.slug_path)
                 return
-        if front.serve(self, raw_path):  # home pages, and sitemaps when turned on
+        if raw_path in front.HOMES:
+            self.record.kind = "home"
+            html = render.render_home(site, front.HOMES[raw_path], mirror.link_origin)
+            self.send_page(200, html, headers=no_cache_headers())
             return
+        if raw_path.endswith(".xml"):
+            xml = front.sitemap(site, raw_path, mirror.link_origin)
+            if xml is not None:
+                self.record.kind = "sitemap"
+                self.send_page(200, xml, content_type=front.XML)
+                return
         try:
             clean = canonical_path(raw_path).split("?", 1)[0]
         except ValueError:
             clean = raw_path
         paged = PAGED_LISTING.match(unquote(clean))
         cat_path = paged.group("cat") if paged else clean
-        category = site.category(cat_path) if "/category/" in cat_path else None
+        category = (
+            site.archive_listing(cat_path)
+            if "/category/" in cat_path or "/author/" in cat_path
+            else None
+        )
         if category is not None:
             self.record.kind = "listing"
             page = int(paged.group("n")) if paged else 1
@@ -228,17 +245,22 @@ class MirrorServer:
         *,
         link_origin: str | None = None,
         robots_txt: str | None = None,
-        sitemaps: bool = False,
-        posts_per_sitemap: int = 50,
+        sitemaps: str | bool | None = None,
+        posts_per_sitemap: int | None = None,
     ) -> None:
         self.site = site
-        # WordPress core sitemaps (front.py): off unless asked for, like a site that has none.
-        self.sitemaps = sitemaps
-        self.posts_per_sitemap = posts_per_sitemap
+        # Sitemaps are the site's (site.variant); these turn them on or off for this server.
+        if sitemaps is not None or posts_per_sitemap is not None:
+            style = {True: "core", False: "none"}.get(sitemaps, sitemaps)  # type: ignore[arg-type]
+            site.variant = replace(
+                site.variant,
+                sitemaps=style if style is not None else site.variant.sitemaps,
+                posts_per_sitemap=posts_per_sitemap or site.variant.posts_per_sitemap,
+            )
         self.host = host
         self.port = port
         self._link_origin = link_origin.rstrip("/") if link_origin else None
-        self.robots_txt = DEFAULT_ROBOTS if robots_txt is None else robots_txt
+        self._robots_txt = robots_txt
         self.requests: list[RequestRecord] = []
         self.faults: list[tuple[str | re.Pattern[str], Fault]] = []
         self._lock = threading.Lock()
@@ -289,6 +311,17 @@ class MirrorServer:
 
     def url(self, path: str) -> str:
         return self.base_url + path
+
+    @property
+    def robots_txt(self) -> str:
+        """WordPress's robots.txt, naming the sitemap index when the site has one, unless set."""
+        if self._robots_txt is not None:
+            return self._robots_txt
+        return DEFAULT_ROBOTS + front.robots_lines(self.site, self.link_origin)
+
+    @robots_txt.setter
+    def robots_txt(self, text: str | None) -> None:
+        self._robots_txt = text
 
     # -- requests -------------------------------------------------------------------------
     def _record(self, record: RequestRecord) -> None:

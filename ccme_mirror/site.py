@@ -10,74 +10,25 @@ text on demand from a per-article seed.
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import random
 import re
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlsplit
 
-from ccme_crawler.urls import SITE_ORIGIN, canonical_path
-
-# Paths already in canonical form (lower-case ASCII slug, upper-case percent escapes) skip the
-# (slower) normalization, which matters when generating 100,000 articles.
-_CANONICAL_SLUG = re.compile(r"^(?:[a-z0-9/_.\-]|%[0-9A-F]{2})+/$")
-
-
-def _normalize_path(path: str) -> str:
-    if path.startswith("/") and _CANONICAL_SLUG.match(path):
-        return path
-    return canonical_path(path).split("?", 1)[0]
-
-
-@dataclass
-class MirrorCategory:
-    path: str
-    label: str
-    language: str
-    parent_label: str | None = "Archives du CCME"
-    parent_path: str | None = "/category/archives-du-ccme/"
-
-    def __post_init__(self) -> None:
-        self.path = _normalize_path(self.path)
-        if self.parent_path is not None:
-            self.parent_path = _normalize_path(self.parent_path)
-
-
-@dataclass
-class MirrorArticle:
-    slug_path: str
-    title: str
-    published_at: str
-    language: str
-    category: MirrorCategory
-    paragraphs: list[str]
-    source: str | None
-    source_date: str | None
-    source_line_style: str = "plain"
-    modified_at: str | None = None
-    post_id: int = 0
-    author: str = "Equipe de rédaction"
-    extra_categories: list[MirrorCategory] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.slug_path = _normalize_path(self.slug_path)
-
-    @property
-    def url(self) -> str:
-        """The canonical key of the article (always on the live site's origin)."""
-        return SITE_ORIGIN + self.slug_path
-
-    @property
-    def body(self) -> str:
-        return "\n\n".join(self.paragraphs)
-
-    @property
-    def categories(self) -> list[MirrorCategory]:
-        return [self.category, *self.extra_categories]
-
+from ccme_mirror.chrome import LanguageMenus, walk
+from ccme_mirror.model import MirrorArticle, MirrorCategory, _normalize_path
+from ccme_mirror.taxonomy import (
+    ARCHIVE_LABELS,
+    LANGUAGES,
+    build_taxonomy,
+    legacy_menus,
+    reference_aliases,
+)
+from ccme_mirror.variant import SiteVariant, variant_named
 
 SOURCE_LINE_STYLES: tuple[str, ...] = ("plain", "br", "bold", "colon", "numeric")
 
@@ -95,6 +46,20 @@ def _now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+# Author archives are at /author/<user_nicename>/: WordPress made this one from an e-mail login.
+AUTHOR_NICENAMES = {"Equipe de rédaction": "rajae-moumengmail-com"}
+SCOPES = ("archive", "site")
+
+
+def author_nicename(author: str) -> str:
+    return AUTHOR_NICENAMES.get(author) or _slugify_ascii(author) or "author"
+
+
+def author_path(author: str, language: str) -> str:
+    prefix = "" if language == "fr" else f"/{language}"
+    return f"{prefix}/author/{author_nicename(author)}/"
+
+
 class MirrorSite:
     """Categories and articles, with WordPress-like listings. Safe to mutate while serving."""
 
@@ -105,6 +70,10 @@ class MirrorSite:
         *,
         per_page: int = 10,
         link_quirks: bool = True,
+        variant: SiteVariant | None = None,
+        menus: dict[str, LanguageMenus] | None = None,
+        hidden: Iterable[int] = (),
+        path_aliases: dict[str, str] | None = None,
     ) -> None:
         if per_page < 1:
             raise ValueError("per_page must be >= 1")
@@ -112,10 +81,21 @@ class MirrorSite:
         self.articles: list[MirrorArticle] = []
         self.per_page = per_page
         self.link_quirks = link_quirks
+        self.variant = variant or SiteVariant()
+        # Menus by language; None: the reference's French menus on every page (render.py).
+        self.menus = menus
+        # Posts no listing links (served, and in the sitemaps): a hole in the listings.
+        self.hidden: set[int] = set(hidden)
+        # Reference category paths the theme's templates hard-code → this site's paths.
+        self.path_aliases: dict[str, str] = dict(path_aliases or {})
+        self.authors: dict[str, MirrorCategory] = {}  # author archive path → its listing
         self._lock = threading.RLock()
         self._by_path: dict[str, MirrorArticle] = {}
         self._by_id: dict[int, MirrorArticle] = {}
         self._cat_by_path: dict[str, MirrorCategory] = {c.path: c for c in self.categories}
+        self._by_key: dict[tuple[str, str], MirrorCategory] = {
+            (c.key, c.language): c for c in self.categories if c.key is not None
+        }
         self._listings: dict[str, list[MirrorArticle]] = {c.path: [] for c in self.categories}
         self._keys: dict[str, list[tuple[float, int]]] = {c.path: [] for c in self.categories}
         self._next_id = 1
@@ -138,21 +118,36 @@ class MirrorSite:
         self.articles.append(article)
         self._by_path[article.slug_path] = article
         self._by_id[article.post_id] = article
-        seen: set[str] = set()
-        for cat in article.categories:
-            if cat.path in seen:
-                continue
-            seen.add(cat.path)
-            if cat.path not in self._cat_by_path:
-                continue  # a category the mirror does not list: the article is still served
+        if article.post_id in self.hidden:
+            return
+        for path in self._listing_paths(article):
             if sorted_insert:
                 key = _sort_key(article)
-                keys = self._keys[cat.path]
+                keys = self._keys[path]
                 pos = bisect.bisect_left(keys, key)
                 keys.insert(pos, key)
-                self._listings[cat.path].insert(pos, article)
+                self._listings[path].insert(pos, article)
             else:
-                self._listings[cat.path].append(article)
+                self._listings[path].append(article)
+
+    def _listing_paths(self, article: MirrorArticle) -> list[str]:
+        """Every listing of the post: its categories and their parents (a parent category's
+        archive lists its children's posts, as WordPress does), and its author archive."""
+        paths: list[str] = []
+        for cat in article.categories:
+            path: str | None = cat.path
+            while path is not None and path in self._cat_by_path and path not in paths:
+                paths.append(path)  # categories the mirror does not list are skipped
+                path = self._cat_by_path[path].parent_path
+        author = author_path(article.author, article.language)
+        if author not in self.authors:
+            self.authors[author] = MirrorCategory(
+                author, article.author, article.language, None, None, kind="author"
+            )
+            self._listings[author] = []
+            self._keys[author] = []
+        paths.append(author)
+        return paths
 
     def add_article(self, article: MirrorArticle) -> None:
         """Publish an article: it appears in its categories at its place by date (the top for a
@@ -183,6 +178,43 @@ class MirrorSite:
     def category(self, category_path: str) -> MirrorCategory | None:
         return self._cat_by_path.get(_normalize_path(category_path))
 
+    def menus_for(self, language: str) -> LanguageMenus:
+        """The menus of a page in ``language``: the site's, or the reference's French ones."""
+        if self.menus is None:
+            return legacy_menus()
+        return self.menus[language]
+
+    def archive_listing(self, path: str) -> MirrorCategory | None:
+        """The category or author archive at ``path``."""
+        key = _normalize_path(path)
+        return self._cat_by_path.get(key) or self.authors.get(key)
+
+    def translation(self, category: MirrorCategory, language: str) -> MirrorCategory | None:
+        """The category's Polylang translation into ``language``, if the site links them."""
+        if category.key is None or not self.variant.wordpress:
+            return None
+        linked = {"fr", *self.variant.translations}
+        if category.language not in linked or language not in linked:
+            return None
+        return self._by_key.get((category.key, language))
+
+    def menu_archive_paths(self, language: str) -> list[str]:
+        """The categories of ``language`` under the "Archives du CCME" entry of the menus its
+        home prints (render.menus_for): the archive a default crawl walks in that language."""
+        found: list[str] = []
+        for item in walk(self.menus_for(language).mobile):
+            if item.kind == "category" and item.label in ARCHIVE_LABELS:
+                for child in walk(item.children):
+                    cat = self._cat_by_path.get(child.path or "")
+                    if cat is not None and cat.language == language:
+                        found.append(cat.path)
+        return found
+
+    def authors_discoverable(self) -> bool:
+        """Whether a crawler can learn the author archives: linked from listings, or listed
+        in a users sitemap."""
+        return self.variant.author_links or self.variant.sitemaps != "none"
+
     def listing(self, category_path: str, page: int) -> list[MirrorArticle] | None:
         """Articles on page ``page`` (1-based) of a category, or None past the last page."""
         with self._lock:
@@ -210,6 +242,14 @@ class MirrorSite:
             items = self._listings.get(_normalize_path(category_path), [])
             return [a for a in items[: n + 1] if a.post_id != exclude][:n]
 
+    def newest_in_language(self, language: str, n: int) -> list[MirrorArticle]:
+        """The ``n`` newest listed posts of a language (a home page's)."""
+        with self._lock:
+            listed = (
+                a for a in self.articles if a.language == language and a.post_id not in self.hidden
+            )
+            return heapq.nsmallest(n, listed, key=_sort_key)
+
     def find(self, canonical_url_or_path: str) -> MirrorArticle | None:
         text = canonical_url_or_path.strip()
         if "://" in text:
@@ -223,14 +263,62 @@ class MirrorSite:
     def find_by_id(self, post_id: int) -> MirrorArticle | None:
         return self._by_id.get(post_id)
 
-    def expected_articles(self) -> list[MirrorArticle]:
-        """Every distinct article listed in at least one category, newest first."""
+    def expected_articles(self, scope: str | None = None) -> list[MirrorArticle]:
+        """The articles a crawl must store, newest first.
+
+        ``None``: every distinct article listed in at least one category. ``"site"`` (``crawl
+        --scope site``): every post the site lists, in a category, an author archive or (with
+        sitemaps) only a sitemap. ``"archive"`` (a default crawl): in each language, the posts
+        of the categories its menus file under "Archives du CCME" (menu_archive_paths); a
+        language without them falls back on its author archive when a crawler can find it;
+        posts only the sitemaps list count where their category or language does.
+        """
+        if scope is not None and scope not in SCOPES:
+            raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
         with self._lock:
             seen: dict[int, MirrorArticle] = {}
-            for items in self._listings.values():
-                for article in items:
+            in_sitemaps = self.variant.sitemaps != "none"
+            hidden = [self._by_id[i] for i in sorted(self.hidden)] if in_sitemaps else []
+            if scope is None:
+                for cat in self.categories:
+                    for article in self._listings[cat.path]:
+                        seen.setdefault(article.post_id, article)
+            elif scope == "site":
+                for items in self._listings.values():
+                    for article in items:
+                        seen.setdefault(article.post_id, article)
+                for article in hidden:
                     seen.setdefault(article.post_id, article)
+            else:
+                for language in sorted({a.language for a in self.articles}):
+                    archive = set(self.menu_archive_paths(language))
+                    if archive:
+                        chosen = [a for p in archive for a in self._listings[p]]
+                        chosen += [a for a in hidden if {p for p in self._ancestry(a)} & archive]
+                    elif self.authors_discoverable():
+                        chosen = [
+                            a
+                            for cat in self.authors.values()
+                            if cat.language == language
+                            for a in self._listings[cat.path]
+                        ]
+                        chosen += [a for a in hidden if a.language == language]
+                    else:
+                        chosen = []
+                    for article in chosen:
+                        seen.setdefault(article.post_id, article)
             return sorted(seen.values(), key=_sort_key)
+
+    def _ancestry(self, article: MirrorArticle) -> list[str]:
+        """The article's category paths and their ancestors (registered or not)."""
+        paths = []
+        for cat in article.categories:
+            path: str | None = cat.path
+            while path is not None and path not in paths:
+                paths.append(path)
+                parent = self._cat_by_path.get(path)
+                path = parent.parent_path if parent is not None else None
+        return paths
 
 
 # ---------------------------------------------------------------------------------------------
@@ -492,6 +580,11 @@ def _local_iso(moment_utc: datetime) -> str:
     return f"{local.isoformat(timespec='seconds')}{sign}{hours:02d}:{rem // 60:02d}"
 
 
+# Picks a generated post's language, category and extra categories from the site's random
+# stream (the post's index is given so that quotas can be kept).
+_Chooser = Callable[[random.Random, int], tuple[str, MirrorCategory, list[MirrorCategory]]]
+
+
 def generate_site(
     n_articles: int,
     *,
@@ -500,13 +593,31 @@ def generate_site(
     link_quirks: bool = True,
     languages: Iterable[str] = ("fr", "ar", "en"),
     per_page: int = 10,
+    variant: SiteVariant | str | None = None,
 ) -> MirrorSite:
     """A deterministic mirror of ``n_articles`` posts spread over the categories.
 
     French posts go to the French categories, Arabic and English ones to categories of their
     language (languages without a category are skipped). About 3 % of the posts also appear in a
     second category of their language. Dates run from 2008 to mid-2025, oldest post first.
+
+    With a WordPress ``variant`` (a :class:`SiteVariant` or a name in ``variant.VARIANTS``) the
+    site is built from its taxonomy instead (``categories`` must be None): see
+    :func:`_generate_wordpress_site`.
     """
+    if isinstance(variant, str):
+        variant = variant_named(variant)
+    if variant is not None and variant.wordpress:
+        if categories is not None:
+            raise ValueError("a WordPress variant builds its own categories")
+        return _generate_wordpress_site(
+            n_articles,
+            seed=seed,
+            variant=variant,
+            link_quirks=link_quirks,
+            languages=tuple(languages),
+            per_page=per_page,
+        )
     cats = list(categories) if categories is not None else default_categories()
     langs = [lang for lang in languages if any(c.language == lang for c in cats)]
     if not langs:
@@ -514,6 +625,20 @@ def generate_site(
     by_lang = {lang: [c for c in cats if c.language == lang] for lang in langs}
     weights = {"fr": 0.8, "ar": 0.12, "en": 0.08}
     lang_weights = [weights.get(lang, 0.1) for lang in langs]
+
+    def choose(rng: random.Random, i: int) -> tuple[str, MirrorCategory, list[MirrorCategory]]:
+        lang = rng.choices(langs, lang_weights)[0]
+        category = rng.choice(by_lang[lang])
+        extra = []
+        if len(by_lang[lang]) > 1 and rng.random() < 0.03:
+            extra = [rng.choice([c for c in by_lang[lang] if c is not category])]
+        return lang, category, extra
+
+    articles = _generate_articles(n_articles, seed, choose)
+    return MirrorSite(cats, articles, per_page=per_page, link_quirks=link_quirks, variant=variant)
+
+
+def _generate_articles(n_articles: int, seed: int, choose: _Chooser) -> list[MirrorArticle]:
     rng = random.Random(seed)
     start = datetime(2008, 6, 1, tzinfo=UTC)
     end = datetime(2025, 6, 30, tzinfo=UTC)
@@ -521,12 +646,8 @@ def generate_site(
     used: set[str] = set()
     articles: list[MirrorArticle] = []
     for i in range(n_articles):
-        lang = rng.choices(langs, lang_weights)[0]
+        lang, category, extra = choose(rng, i)
         words = _WORDS[lang]
-        category = rng.choice(by_lang[lang])
-        extra = []
-        if len(by_lang[lang]) > 1 and rng.random() < 0.03:
-            extra = [rng.choice([c for c in by_lang[lang] if c is not category])]
         moment = start + step * i + timedelta(seconds=rng.randint(0, 3000))
         published = _local_iso(moment.replace(microsecond=0))
         title = (
@@ -563,4 +684,79 @@ def generate_site(
         )
         article._seed = seed * 1_000_003 + i
         articles.append(article)
-    return MirrorSite(cats, articles, per_page=per_page, link_quirks=link_quirks)
+    return articles
+
+
+def joomla_slug(article: MirrorArticle, rng: random.Random) -> str:
+    """An old-site path: the Joomla item's creation time (a migration, months or years after the
+    post's date: neither a title nor a date) and its id, ``/ar/2013-03-19-17-13-35-3199/``."""
+    created = parse_iso(article.published_at) + timedelta(
+        days=rng.randint(200, 900), seconds=rng.randint(0, 86_399)
+    )
+    return f"/{article.language}/{created:%Y-%m-%d-%H-%M-%S}-{rng.randint(1000, 9999)}/"
+
+
+def _generate_wordpress_site(
+    n_articles: int,
+    *,
+    seed: int,
+    variant: SiteVariant,
+    link_quirks: bool,
+    languages: tuple[str, ...],
+    per_page: int,
+) -> MirrorSite:
+    """A WordPress site built from its taxonomy (taxonomy.py): the archive's three categories
+    and the other menu categories in every language, menus linking them, Polylang switchers.
+
+    Most posts go to the archive categories; each other category gets one post first (so that
+    ``--scope site`` has something to find there). About 60 % of the posts are French, 25 %
+    Arabic, 15 % English. With ``joomla_slugs`` Arabic posts keep old-site paths; with
+    ``sitemap_hole`` one French and one Arabic archive post are listed nowhere but in the
+    sitemaps.
+    """
+    taxonomy = build_taxonomy(variant)
+    langs = [lang for lang in LANGUAGES if lang in languages]
+    if not langs:
+        raise ValueError("no language to generate")
+    weights = {"fr": 0.6, "ar": 0.25, "en": 0.15}
+    lang_weights = [weights[lang] for lang in langs]
+    archive = {lang: taxonomy.post_categories(lang, archive=True) for lang in langs}
+    others = {lang: taxonomy.post_categories(lang, archive=False) for lang in langs}
+
+    def choose(rng: random.Random, i: int) -> tuple[str, MirrorCategory, list[MirrorCategory]]:
+        lang = rng.choices(langs, lang_weights)[0]
+        pending = [lang for lang in langs if others[lang]]
+        if pending and i % 3 == 1:  # every third post fills the other categories first
+            lang = pending[(i // 3) % len(pending)]
+            return lang, others[lang].pop(0), []
+        category = rng.choice(archive[lang])
+        extra = []
+        if rng.random() < 0.04:
+            extra = [rng.choice([c for c in archive[lang] if c is not category])]
+        return lang, category, extra
+
+    articles = _generate_articles(n_articles, seed, choose)
+    rng = random.Random(f"ccme-mirror-variant:{seed}")
+    if variant.joomla_slugs:
+        for article in articles:
+            if article.language == "ar":
+                article.slug_path = joomla_slug(article, rng)
+    hidden: list[int] = []
+    if variant.sitemap_hole:
+        archive_paths = {c.path for cats in archive.values() for c in cats}
+        for lang in ("fr", "ar"):
+            candidates = [
+                a for a in articles if a.language == lang and a.category.path in archive_paths
+            ]
+            if candidates:
+                hidden.append(candidates[len(candidates) // 2].post_id)
+    return MirrorSite(
+        list(taxonomy.categories.values()),
+        articles,
+        per_page=per_page,
+        link_quirks=link_quirks,
+        variant=variant,
+        menus=taxonomy.menus,
+        hidden=hidden,
+        path_aliases=reference_aliases(taxonomy),
+    )

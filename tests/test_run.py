@@ -14,6 +14,7 @@ from ccme_crawler.run import (
     EXIT_NOTHING_DISCOVERED,
     EXIT_OK,
     EXIT_RATE_LIMITED,
+    EXIT_SITE_CHANGED,
     EXIT_SITE_DOWN,
     EXIT_STORAGE_ERROR,
     Run,
@@ -54,6 +55,7 @@ def test_every_close_reason_maps_to_its_status() -> None:
         "rate_limited": "failed",
         "storage_error": "failed",
         "nothing_discovered": "failed",
+        "site_changed": "completed",
     }
 
 
@@ -69,6 +71,8 @@ def test_every_close_reason_maps_to_its_status() -> None:
         ("failed", "rate_limited", EXIT_RATE_LIMITED),
         ("failed", "storage_error", EXIT_STORAGE_ERROR),
         ("failed", "nothing_discovered", EXIT_NOTHING_DISCOVERED),
+        ("completed", "site_changed", EXIT_SITE_CHANGED),
+        ("incomplete", "site_changed", EXIT_SITE_CHANGED),
         ("failed", "closespider_timeout", EXIT_FAILURES),
         ("failed", "finished", EXIT_FAILURES),
     ],
@@ -89,6 +93,24 @@ def test_completed_run_with_failures_within_the_threshold_exits_0() -> None:
 
 def test_site_down_exits_3_whatever_the_status() -> None:
     assert exit_status("interrupted", "site_down", CLEAN, threshold=0.0) == EXIT_SITE_DOWN
+
+
+def test_a_finished_run_that_saw_the_site_changed_ends_with_its_own_reason(
+    tmp_path: Path,
+) -> None:
+    crawler = get_crawler(
+        settings_dict={"CCME_DB_PATH": str(tmp_path / "db"), "CCME_LOCK_HELD": True}
+    )
+    run = Run.of(crawler)
+    run.site_changed = ["listing pages with no items: 2 of 2 (100%)"]
+    status = run.finish("finished", {})
+    with Storage.open(tmp_path / "db") as storage:
+        row = storage.get_run(run.run_id)
+    assert (status, row["finish_reason"], row["site_changed"]) == (
+        "completed",
+        "site_changed",
+        '["listing pages with no items: 2 of 2 (100%)"]',
+    )
 
 
 def test_a_crawler_has_one_run(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from ccme_crawler.discovery import (
     parse_sitemap,
     plan_walks,
     post_in_scope,
+    read_answer,
     rediscovery_reason,
     sitemap_body,
     sitemap_role,
@@ -77,6 +78,7 @@ from ccme_crawler.urls import (
     canonical_article_url,
     canonical_path,
     category_path,
+    is_post_url,
     is_site_url,
     listing_kind,
     listing_language,
@@ -150,7 +152,11 @@ class _Walk:
         self.pages_done = 0
         self.pending: set[int] = set()
         self.stale_pages = 0  # consecutive pages with nothing new
-        self.repeat_pages = 0  # consecutive pages with nothing unseen in this run
+        # Consecutive pages listing nothing this walk's earlier pages did not: a site that serves
+        # the same page again and again. (Per walk: in scope site an author archive lists posts
+        # the category walks scheduled first, and must still be walked to its end.)
+        self.repeat_pages = 0
+        self.seen: set[int] = set()  # hash() of the post URLs its pages listed
         self.reached_end = False
         self.stopped = False
         self.done_walking = False  # no more listing pages to fetch, and the walk did its job
@@ -397,20 +403,14 @@ class ArchiveSpider(scrapy.Spider):
             )
 
     def _read_discovery(self, response: Response, fetch: DiscoveryFetch) -> list[DiscoveryFetch]:
-        findings = self.findings
-        assert findings is not None
-        if fetch.step == "robots":
-            return findings.read_robots(response.url, response.body)
-        if fetch.step == "sitemap":
-            body = sitemap_body(response, self.max_size)
-            return findings.read_sitemap(response.url, body, fetch.found_by or "", fetch.role)
-        if not isinstance(response, TextResponse):
-            return findings.failed(fetch.url, fetch.step, response.status, "not an HTML page")
-        if fetch.step == "home":
-            return findings.read_home(response.url, response.text)
-        if response.url == self.origin + fetch.url:  # not redirected: the walk's first page
+        assert self.findings is not None
+        if (
+            fetch.step in ("listing", "author")
+            and isinstance(response, TextResponse)
+            and response.url == self.origin + fetch.url  # not redirected: the walk's first page
+        ):
             self.probe_pages[fetch.url] = response
-        return findings.read_listing(response.url, fetch.url, response.text, fetch.step)
+        return read_answer(self.findings, response, fetch, self.max_size)
 
     def parse_discovery(self, response: Response, fetch: DiscoveryFetch) -> Iterator[Any]:
         self.discovery_pending -= 1
@@ -544,7 +544,8 @@ class ArchiveSpider(scrapy.Spider):
         for entry in entries:
             lastmod = normalize_lastmod(entry.get("lastmod"))
             for loc in (entry["loc"], *entry.get("alternate", ())):
-                if is_site_url(loc, self.origin):
+                # Yoast's first post sitemap opens with the home page: not a post.
+                if is_site_url(loc, self.origin) and is_post_url(loc):
                     url = canonical_article_url(loc)
                     posts.setdefault(
                         url, SitemapEntry(url, lastmod if loc == entry["loc"] else None)
@@ -674,7 +675,8 @@ class ArchiveSpider(scrapy.Spider):
                 stored=hash(url) in self.known,
                 walk_mode=walk.mode,
             )
-            if verdict != "scheduled":
+            if hash(url) not in walk.seen:
+                walk.seen.add(hash(url))
                 unseen_here += 1
             if verdict == "older":
                 older_than_since = True

@@ -59,7 +59,7 @@ class ListingFacts:
     has_items: bool
     has_next: bool
     new_articles: int  # posts to fetch
-    unseen_articles: int  # posts not already scheduled in this run
+    unseen_articles: int  # posts no earlier page of this walk listed
     older_than_since: bool
 
 
@@ -69,7 +69,7 @@ class WalkProgress:
 
     mode: str
     stale_pages: int  # consecutive pages with nothing new
-    repeat_pages: int  # consecutive pages with nothing unseen in this run
+    repeat_pages: int  # consecutive pages listing nothing the walk had not seen
     reached_end: bool
     stopped: bool
     done_walking: bool

@@ -26,7 +26,7 @@ from ccme_crawler.storage.errors import StorageBusyError, StorageError, StorageW
 from ccme_crawler.storage.imports import ImportStore
 from ccme_crawler.storage.queries import ArchiveQueries
 from ccme_crawler.storage.requisites import RequisiteStore
-from ccme_crawler.storage.runs import RunStore
+from ccme_crawler.storage.runs import RunStore, site_changed_messages
 from ccme_crawler.storage.schema import MIGRATIONS
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "UpsertResult",
     "check_database_file",
     "record_row",
+    "site_changed_messages",
 ]
 
 

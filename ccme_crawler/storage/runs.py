@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ccme_crawler.clock import utc_now
@@ -43,8 +43,16 @@ class RunStore(Connection):
             )
             return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, status: str, counts: Mapping[str, int], reason: str) -> None:
-        """Close a run with its status, close reason and counters (names from ``RUN_COUNTERS``).
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        counts: Mapping[str, int],
+        reason: str,
+        site_changed: Sequence[str] = (),
+    ) -> None:
+        """Close a run with its status, close reason, counters (names from ``RUN_COUNTERS``)
+        and what made it say the site changed (``site_changed``; none: NULL).
 
         Counters not given keep their value (0 for a run that recorded none).
         """
@@ -53,11 +61,12 @@ class RunStore(Connection):
             raise ValueError(f"not run counters: {', '.join(sorted(unknown))}")
         fields = {name: int(value) for name, value in counts.items()}
         assignments = "".join(f", {name} = ?" for name in fields)
+        changed = json.dumps(list(site_changed), ensure_ascii=False) if site_changed else None
         with self.transaction():
             self.conn.execute(
-                f"UPDATE crawl_runs SET status = ?, ended_at = ?, finish_reason = ?{assignments} "
-                "WHERE id = ?",
-                [status, utc_now(), reason, *fields.values(), run_id],
+                "UPDATE crawl_runs SET status = ?, ended_at = ?, finish_reason = ?, "
+                f"site_changed = ?{assignments} WHERE id = ?",
+                [status, utc_now(), reason, changed, *fields.values(), run_id],
             )
 
     def abandoned_runs(self) -> list[dict[str, Any]]:
@@ -129,3 +138,9 @@ class RunStore(Connection):
                 [json.dumps(sorted(set(run_ids)))],
             )
         )
+
+
+def site_changed_messages(run: Mapping[str, Any] | None) -> list[str]:
+    """What made a ``crawl_runs`` row say the site changed (empty: nothing did)."""
+    value = (run or {}).get("site_changed")
+    return list(json.loads(value)) if isinstance(value, str) else []

@@ -263,9 +263,10 @@ def _m6_gone_pages(db: sqlite_utils.Database) -> None:
     )
 
 
-def _m7_reserved(db: sqlite_utils.Database) -> None:
-    """Migration 7 is issue 10's (branch wt-variants2): the merge puts it here in place of this
-    no-op, so that 8 and 9 keep their numbers."""
+def _m7_site_changed(db: sqlite_utils.Database) -> None:
+    # What made a run say the site changed (site_health.py): a JSON list of messages, NULL
+    # for a run that saw the site it was built for.
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN site_changed TEXT")
 
 
 def _m8_captured_requisites(db: sqlite_utils.Database) -> None:
@@ -306,7 +307,7 @@ MIGRATIONS: list[Migration] = [
     discovery._m4_discovery,
     _m5_countries_and_stories,
     _m6_gone_pages,
-    _m7_reserved,
+    _m7_site_changed,
     _m8_captured_requisites,
     _m9_imported_captures,
 ]
