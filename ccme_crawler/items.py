@@ -35,6 +35,9 @@ class RawPage:
     listing_category: str | None = None  # category path it was found in ("/category/…/")
     listing_url: str | None = None  # listing page that linked it
     warc: WarcPointer | None = None  # set when the exchange was written to a WARC
+    # Set on a post only a sitemap listed: the plan whose scope decides, once the page is read,
+    # whether it is stored (SitemapScopePipeline).
+    sitemap_plan: WalkPlan | None = None
 
 
 @dataclass(slots=True)
@@ -128,6 +131,7 @@ class ArticleRecord:
     fetched_at: str
     warc: WarcPointer | None = None
     category_path: str | None = None  # path of the post's own category, normalized ("/category/…/")
+    sitemap_plan: WalkPlan | None = None  # the page's, carried to SitemapScopePipeline
 
 
 @dataclass(slots=True)

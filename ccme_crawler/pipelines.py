@@ -1,4 +1,4 @@
-"""Item pipelines, one job each: extract and count → de-duplicate → store.
+"""Item pipelines, one job each: extract and count → sitemap scope → de-duplicate → store.
 
 ``RawPage`` items become ``ArticleRecord`` (or a ``PageFailure`` when the page is not an article)
 through :func:`ccme_crawler.records.record_from_page`, which holds every content rule;
@@ -16,6 +16,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.asyncio import sleep
 
 from ccme_crawler.clock import utc_now
+from ccme_crawler.discovery import post_in_scope
 from ccme_crawler.items import (
     ArticleRecord,
     CategoryLabel,
@@ -23,6 +24,7 @@ from ccme_crawler.items import (
     NotModified,
     PageFailure,
     RawPage,
+    SitemapVerdict,
 )
 from ccme_crawler.records import record_from_page
 from ccme_crawler.run import STORAGE_ERROR, Run, close_spider
@@ -62,6 +64,21 @@ class ExtractArticlePipeline(_CrawlerPipeline):
             if flag != "fallback":  # counted just above, from the method
                 self.stats.inc_value(f"ccme/extraction/{flag}")
         return result
+
+
+class SitemapScopePipeline(_CrawlerPipeline):
+    """Decides whether a post only a sitemap listed belongs to the crawl, now that it is read:
+    in scope ``archive`` its own category decides. A post outside is not stored; its verdict
+    is, so that later runs do not fetch it again until its ``lastmod`` moves."""
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleRecord) or item.sitemap_plan is None:
+            return item
+        if post_in_scope(item.article.url, item.category_path, item.sitemap_plan):
+            self.stats.inc_value("ccme/articles/from_sitemap")
+            return item
+        self.stats.inc_value("ccme/sitemap/out_of_scope")
+        return SitemapVerdict(item.article.url, False, item.category_path, utc_now())
 
 
 class DeduplicateArticlePipeline(_CrawlerPipeline):

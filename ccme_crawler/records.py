@@ -252,6 +252,7 @@ def record_from_page(page: RawPage) -> ArticleRecord | PageFailure:
         fetched_at=page.fetched_at,
         warc=page.warc,
         category_path=post_category_path(article.category_url),
+        sitemap_plan=page.sitemap_plan,
     )
 
 

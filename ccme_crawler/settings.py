@@ -42,6 +42,7 @@ DEFAULT_REQUEST_HEADERS = {
 
 ITEM_PIPELINES = {
     "ccme_crawler.pipelines.ExtractArticlePipeline": 100,
+    "ccme_crawler.pipelines.SitemapScopePipeline": 200,
     "ccme_crawler.pipelines.DeduplicateArticlePipeline": 300,
     "ccme_crawler.pipelines.StoreArticlePipeline": 900,
 }

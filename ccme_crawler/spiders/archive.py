@@ -38,7 +38,6 @@ from ccme_crawler.discovery import (
     sitemap_body,
     sitemap_role,
 )
-from ccme_crawler.extraction import extract_article
 from ccme_crawler.items import (
     CategoryLabel,
     DiscoveredListing,
@@ -49,9 +48,9 @@ from ccme_crawler.items import (
     ListingStatus,
     NotModified,
     PageFailure,
+    RawPage,
     SitemapEntries,
     SitemapEntry,
-    SitemapVerdict,
     WalkPlan,
 )
 from ccme_crawler.middlewares import FetchFailed
@@ -587,27 +586,12 @@ class ArchiveSpider(scrapy.Spider):
     def parse_backfill(
         self, response: Response, url: str, category: str | None, listing_url: str | None
     ) -> Iterator[Any]:
-        """A post only a sitemap listed: stored when it belongs to the scope (in scope archive
-        its own category decides, so the page is read for it), recorded either way."""
-        assert self.plan is not None
-        post_category = None
-        if self.plan.scope == "archive":
-            # The spider reads the post's category only to decide whether it is in scope.
-            article = extract_article(
-                response.body, url, encoding=getattr(response, "encoding", None)
-            )
-            try:
-                post_category = category_path(article.category_url or "")
-            except ValueError:
-                post_category = None
-        in_scope = post_in_scope(url, post_category, self.plan)
-        yield SitemapVerdict(url, in_scope, post_category, utc_now())
-        if not in_scope:
-            self._article_answered(category)
-            self.crawler.stats.inc_value("ccme/sitemap/out_of_scope")
-            return
-        self.crawler.stats.inc_value("ccme/articles/from_sitemap")
-        yield from self.parse_article(response, url, category, listing_url)
+        """A post only a sitemap listed: whether it belongs to the scope is decided once the page
+        is read (SitemapScopePipeline), so the page carries the plan that decides."""
+        for item in self.parse_article(response, url, category, listing_url):
+            if isinstance(item, RawPage):
+                item.sitemap_plan = self.plan
+            yield item
 
     # --- listings ---
 

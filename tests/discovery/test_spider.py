@@ -16,6 +16,7 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from ccme_crawler.items import (
+    ArticleRecord,
     DiscoveryReport,
     ListingStatus,
     PageFailure,
@@ -23,6 +24,7 @@ from ccme_crawler.items import (
     SitemapEntries,
     SitemapVerdict,
 )
+from ccme_crawler.pipelines import ExtractArticlePipeline, SitemapScopePipeline
 from ccme_crawler.run import Run
 from ccme_crawler.spiders.archive import ArchiveSpider
 from tests.discovery.conftest import fixture_bytes
@@ -305,30 +307,48 @@ def _backfill(spider: ArchiveSpider, body: bytes) -> list[Any]:
     return answer(fetch[0], {fetch[0].url.removeprefix(ORIGIN): (200, body)})
 
 
+def test_sitemap_post_is_fetched_as_a_page(spider: ArchiveSpider) -> None:
+    assert the(RawPage, _backfill(spider, ARTICLE_FR)).url == UNLISTED_URL
+
+
+def test_sitemap_post_carries_the_plan_that_decides_its_scope(spider: ArchiveSpider) -> None:
+    # The spider does not read the page: SitemapScopePipeline decides once it is extracted.
+    assert the(RawPage, _backfill(spider, ARTICLE_FR)).sitemap_plan is spider.plan
+
+
+def _scoped(spider: ArchiveSpider, body: bytes) -> Any:
+    page = the(RawPage, _backfill(spider, body))
+    record = ExtractArticlePipeline.from_crawler(spider.crawler).process_item(page)
+    return SitemapScopePipeline.from_crawler(spider.crawler).process_item(record)
+
+
 def test_sitemap_post_in_an_archive_category_is_stored(spider: ArchiveSpider) -> None:
     # The seed article's own category is "Archives du CCME › Médias et migration".
-    assert the(RawPage, _backfill(spider, ARTICLE_FR)).url == UNLISTED_URL
+    assert isinstance(_scoped(spider, ARTICLE_FR), ArticleRecord)
 
 
 def test_sitemap_post_in_an_archive_category_is_counted_from_sitemap(
     spider: ArchiveSpider,
 ) -> None:
-    _backfill(spider, ARTICLE_FR)
+    _scoped(spider, ARTICLE_FR)
     assert spider.crawler.stats.get_value("ccme/articles/from_sitemap") == 1
 
 
+ELSEWHERE = ARTICLE_FR.replace(
+    b"/category/archives-du-ccme/medias-et-migration/", b"/category/entretiens/"
+)
+
+
 def test_sitemap_post_outside_the_archive_is_recorded_not_stored(spider: ArchiveSpider) -> None:
-    elsewhere = ARTICLE_FR.replace(
-        b"/category/archives-du-ccme/medias-et-migration/", b"/category/entretiens/"
-    )
-    out = _backfill(spider, elsewhere)
-    verdict = the(SitemapVerdict, out)
-    assert (
-        verdict.in_scope,
-        verdict.category_path,
-        [o for o in out if isinstance(o, RawPage)],
-    ) == (
+    verdict = _scoped(spider, ELSEWHERE)
+    assert (type(verdict), verdict.url, verdict.in_scope, verdict.category_path) == (
+        SitemapVerdict,
+        UNLISTED_URL,
         False,
         "/category/entretiens/",
-        [],
     )
+
+
+def test_sitemap_post_outside_the_archive_is_counted_out_of_scope(spider: ArchiveSpider) -> None:
+    _scoped(spider, ELSEWHERE)
+    assert spider.crawler.stats.get_value("ccme/sitemap/out_of_scope") == 1
