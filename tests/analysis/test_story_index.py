@@ -72,3 +72,14 @@ def test_stories_are_those_of_minhash_lsh() -> None:
     index = StoryIndex()
     ours = {key: index.assign(key, signature, language) for key, language, signature in articles}
     assert ours == _lsh_rebuild(articles)
+
+
+def test_combining_marks_are_those_unicodedata_names() -> None:
+    import sys
+    import unicodedata
+
+    from ccme_crawler.extraction import countries
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    kept = "".join(ch for ch in every if not unicodedata.combining(ch))
+    assert countries._without_combining_marks(every) == kept
