@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +22,10 @@ from ccme_crawler.reextract import reextract
 from ccme_crawler.stories import story_signature
 from ccme_crawler.warc import WarcWriter
 from ccme_crawler.workers import ExtractionPool, default_workers
-from ccme_mirror import generate_site, render
-from tests.helpers import rows
+from ccme_mirror import MirrorServer, generate_site, render
+from ccme_mirror.faults import delay
+from tests.faults.helpers import default_articles, integrity, stored_urls
+from tests.helpers import crawl, rows, start_crawl
 from tests.records.helpers import PNG, article_html, crawled_page
 
 ORIGIN = "https://www.ccme.org.ma"
@@ -146,4 +149,29 @@ def test_reextract_with_workers_stores_what_it_stores_in_process(tmp_path: Path)
     assert (summary.outcomes["new"], _stored(tmp_path / "workers.sqlite")) == (
         12,
         _stored(tmp_path / "in-process.sqlite"),
+    )
+
+
+@pytest.mark.integration
+def test_crawl_with_a_worker_killed_midway_then_resumed_completes_the_archive(
+    tmp_path: Path,
+) -> None:
+    site = generate_site(60, seed=15)
+    workers = ("-s", "CCME_EXTRACT_WORKERS=1")
+    with MirrorServer(site) as server:
+        server.set_fault("/", delay(0.02))
+        db = tmp_path / "ccme.sqlite"
+        process = start_crawl(db, server, *workers, quiet=True)
+        time.sleep(2.5)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        sound = integrity(db) if db.exists() else "ok"
+        server.clear_faults()
+        summary = crawl(db, server, *workers)
+    stored = stored_urls(db)
+    assert (sound, summary["returncode"], sorted(stored), integrity(db)) == (
+        "ok",
+        0,
+        sorted(default_articles(site)),
+        "ok",
     )
