@@ -132,6 +132,17 @@ class ArticleRecord:
     warc: WarcPointer | None = None
     category_path: str | None = None  # path of the post's own category, normalized ("/category/…/")
     sitemap_plan: WalkPlan | None = None  # the page's, carried to SitemapScopePipeline
+    # Countries and story signature, when computed beside the extraction (in a worker process);
+    # storage computes them itself otherwise.
+    analysis: ArticleAnalysis | None = None
+
+
+@dataclass(slots=True)
+class ArticleAnalysis:
+    """What storage files beside a new or changed article, computed from its title and body."""
+
+    countries: list[tuple[str, int]]  # (ISO code, mentions), most mentioned first
+    story_signature: bytes | None
 
 
 @dataclass(slots=True)

@@ -26,9 +26,9 @@ from ccme_crawler.items import (
     RawPage,
     SitemapVerdict,
 )
-from ccme_crawler.records import record_from_page
 from ccme_crawler.run import STORAGE_ERROR, Run, close_spider
 from ccme_crawler.storage import DISCOVERY_ITEMS, StorageBusyError, StorageWriteError
+from ccme_crawler.workers import ExtractionPool, default_workers
 
 logger = logging.getLogger(__name__)
 
@@ -46,12 +46,26 @@ class _CrawlerPipeline:
 
 class ExtractArticlePipeline(_CrawlerPipeline):
     """Turns a fetched page into an article record, or the failure that says why it is none
-    (not 200, not HTML, a soft 404, no title and no text), and counts what extraction found."""
+    (not 200, not HTML, a soft 404, no title and no text), and counts what extraction found.
 
-    def process_item(self, item: Any) -> Any:
+    The extraction runs in ``CCME_EXTRACT_WORKERS`` worker processes (:mod:`ccme_crawler.workers`;
+    0: in the crawl's process), so that downloading goes on meanwhile.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        configured = crawler.settings.get("CCME_EXTRACT_WORKERS")
+        workers = default_workers() if configured in (None, "") else int(configured)
+        self.pool = ExtractionPool(workers)
+        self.stats.set_value("ccme/extraction/workers", self.pool.workers)
+
+    def close_spider(self) -> None:
+        self.pool.close()
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawPage):
             return item
-        result = record_from_page(item)
+        result = await self.pool.extract(item)
         if isinstance(result, PageFailure):
             self.stats.inc_value("ccme/failures")
             self.stats.inc_value(f"ccme/failures/{result.reason}")

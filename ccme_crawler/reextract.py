@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 from ccme_crawler import __version__
 from ccme_crawler.extraction.requisites import is_requisite_url
-from ccme_crawler.items import ArticleRecord, PageFailure
+from ccme_crawler.items import ArticleRecord, PageFailure, RawPage
 from ccme_crawler.locking import RunLock
 from ccme_crawler.records import (
     ListingLinks,
@@ -25,11 +25,11 @@ from ccme_crawler.records import (
     listing_entries,
     listing_from_response,
     page_from_capture,
-    record_from_page,
 )
 from ccme_crawler.storage import Storage
 from ccme_crawler.urls import is_discovery_url, is_listing_url, listing_path, origin_of
 from ccme_crawler.warc import CapturedPage, Problem, iter_captured_pages
+from ccme_crawler.workers import ExtractionPool, default_workers
 
 
 @dataclass
@@ -47,8 +47,10 @@ class ReextractSummary:
         return not self.damaged
 
 
-def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
-    """Extract every page captured in ``warc_dir`` into the database at ``db_path``."""
+def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> ReextractSummary:
+    """Extract every page captured in ``warc_dir`` into the database at ``db_path``, in
+    ``workers`` extraction processes (default: :func:`ccme_crawler.workers.default_workers`;
+    0: in this process). Records are stored in capture order either way."""
     with RunLock(db_path), Storage.open(db_path) as storage:
         # A crawl or reextract killed before it ended (the lock says no process runs now).
         storage.close_abandoned_runs("process died before the run ended")
@@ -61,28 +63,35 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
         )
         summary = ReextractSummary(run_id=run_id)
         redirected_from: dict[str, str] = {}
+
+        def article_page(page: CapturedPage) -> RawPage | None:
+            """The page to extract, or None for a capture that is no article page (read here,
+            in capture order, as the redirects it follows depend on the earlier ones)."""
+            summary.responses += 1
+            url = page.target_uri
+            if 300 <= page.status < 400 and page.headers.get("location"):
+                target = urljoin(url, page.headers["location"])
+                redirected_from[target] = redirected_from.get(url, url)
+                return None
+            if is_discovery_url(url) or is_listing_url(url):
+                return None  # discovery pages are read by discovery, not stored
+            if is_requisite_url(url):
+                return None  # page requisites (stylesheets, images…) are not pages
+            return page_from_capture(page, redirected_from.get(url, url))
+
         status = "completed"
+        pool = ExtractionPool(default_workers() if workers is None else workers)
         try:
-            for page in iter_captured_pages(warc_dir, summary.damaged):
-                summary.responses += 1
-                url = page.target_uri
-                if 300 <= page.status < 400 and page.headers.get("location"):
-                    target = urljoin(url, page.headers["location"])
-                    redirected_from[target] = redirected_from.get(url, url)
-                    continue
-                if is_discovery_url(url):
-                    continue  # home pages, robots.txt, sitemaps: read by discovery, not stored
-                if is_requisite_url(url):
-                    continue  # page requisites (stylesheets, images…) are not pages
-                if is_listing_url(url):
-                    if page.status == 200:
+            captures = iter_captured_pages(warc_dir, summary.damaged)
+            for page, result in pool.extract_all(captures, article_page):
+                if result is None:
+                    url = page.target_uri
+                    if page.status == 200 and is_listing_url(url) and not is_discovery_url(url):
                         summary.listing_pages += 1
                         listing = store_listing(storage, page)
                         if isinstance(listing, PageFailure):
                             summary.failures[listing.reason] += 1
-                    continue
-                result = record_from_page(page_from_capture(page, redirected_from.get(url, url)))
-                if isinstance(result, ArticleRecord):
+                elif isinstance(result, ArticleRecord):
                     outcome = storage.upsert_article(result, run_id, correct=True).outcome
                     summary.outcomes[outcome] += 1
                 else:
@@ -93,6 +102,7 @@ def reextract(warc_dir: Path, db_path: Path) -> ReextractSummary:
             status = "interrupted"
             raise
         finally:
+            pool.close()
             storage.finish_run(
                 run_id,
                 status,

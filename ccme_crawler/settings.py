@@ -147,3 +147,6 @@ CCME_WRITE_WAIT = 60.0
 # An article that answered 404 in this many runs is gone for good (table gone_pages; a stored
 # row is kept): its 404 no longer fails a run. 0 never marks a page gone.
 CCME_GONE_AFTER = 3
+# Worker processes that extract fetched pages (0: in the crawl's process). None: one when the
+# machine has a second core, or CCME_EXTRACT_WORKERS from the environment (docs/architecture.md).
+CCME_EXTRACT_WORKERS: int | None = None

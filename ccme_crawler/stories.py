@@ -66,16 +66,22 @@ def story_signature(body: str) -> bytes | None:
     shingles = story_shingles(body)
     if not shingles:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, scheme=_SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, scheme=_SCHEME, permutations=_permutations())
     minhash.update_batch([s.encode("utf-8") for s in sorted(shingles)])
     values = np.asarray(minhash.hashvalues, dtype="<u4")
     return _HEADER.pack(_FORMAT, len(shingles)) + values.tobytes()
 
 
+@lru_cache(maxsize=1)
+def _permutations() -> Any:
+    # The same for every MinHash of a scheme; drawing them costs more than hashing a body.
+    return MinHash(num_perm=NUM_PERM, scheme=_SCHEME).permutations
+
+
 @dataclass(frozen=True, slots=True)
 class _Signature:
     shingles: int
-    minhash: MinHash
+    values: np.ndarray  # the MinHash values, uint32
 
 
 def _decode(signature: bytes) -> _Signature:
@@ -83,7 +89,7 @@ def _decode(signature: bytes) -> _Signature:
     if version != _FORMAT or len(signature) != _HEADER.size + 4 * NUM_PERM:
         raise ValueError(f"story signature of format {version}; recompute with `stories --rebuild`")
     values = np.frombuffer(signature, dtype="<u4", offset=_HEADER.size)
-    return _Signature(shingles, MinHash(num_perm=NUM_PERM, hashvalues=values, scheme=_SCHEME))
+    return _Signature(shingles, values.astype(np.uint32))
 
 
 def similarity(a: bytes, b: bytes) -> tuple[float, float]:
@@ -92,7 +98,7 @@ def similarity(a: bytes, b: bytes) -> tuple[float, float]:
 
 
 def _similarity(a: _Signature, b: _Signature) -> tuple[float, float]:
-    jaccard = np.count_nonzero(a.minhash.hashvalues == b.minhash.hashvalues) / NUM_PERM
+    jaccard = np.count_nonzero(a.values == b.values) / NUM_PERM
     shared = jaccard * (a.shingles + b.shingles) / (1 + jaccard)
     return jaccard, min(1.0, shared / min(a.shingles, b.shingles))
 
@@ -104,8 +110,89 @@ def _lsh_params(threshold: float) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
+class _Signatures:
+    """The comparable signatures of one language, as arrays compared with numpy.
+
+    The candidates are those of datasketch's MinHash LSH with the same (bands, rows): an article
+    whose MinHash values are equal to the query's in every row of at least one band. Comparing
+    one query with every stored signature at once keeps a story's growth cheap: on a mirror of
+    template text, where every article is a candidate of every other, looking candidates up in
+    LSH buckets and comparing them one by one cost more than the rest of the crawl.
+    """
+
+    def __init__(self, bands: int, rows: int) -> None:
+        self.bands, self.rows = bands, rows
+        self.size = 0
+        self.values = np.empty((16, NUM_PERM), dtype=np.uint32)
+        self.band_keys = np.empty((16, bands), dtype=np.uint64)
+        self.shingles = np.empty(16, dtype=np.int64)
+        self.stories = np.empty(16, dtype=np.int64)
+        self.live = np.zeros(16, dtype=bool)
+        self.row_of: dict[Hashable, int] = {}
+
+    def _band_keys(self, values: np.ndarray) -> np.ndarray:
+        """One exact key per band (its values in one integer), or the band's bytes hashed when
+        a band holds more than two values."""
+        banded = values[: self.bands * self.rows].reshape(self.bands, self.rows).astype(np.uint64)
+        if self.rows == 1:
+            return banded[:, 0]
+        if self.rows == 2:
+            return (banded[:, 0] << np.uint64(32)) | banded[:, 1]
+        return np.array([hash(band.tobytes()) for band in banded], dtype=np.int64).view(np.uint64)
+
+    def add(self, key: Hashable, signature: _Signature, story: int) -> None:
+        if self.size == len(self.live):
+            grow = len(self.live) * 2
+            self.values = np.resize(self.values, (grow, NUM_PERM))
+            self.band_keys = np.resize(self.band_keys, (grow, self.bands))
+            self.shingles = np.resize(self.shingles, grow)
+            self.stories = np.resize(self.stories, grow)
+            self.live = np.concatenate([self.live, np.zeros(grow - len(self.live), dtype=bool)])
+        row = self.size
+        self.values[row] = signature.values
+        self.band_keys[row] = self._band_keys(self.values[row])
+        self.shingles[row], self.stories[row], self.live[row] = signature.shingles, story, True
+        self.row_of[key] = row
+        self.size += 1
+
+    def remove(self, key: Hashable) -> None:
+        row = self.row_of.pop(key, None)
+        if row is not None:
+            self.live[row] = False
+
+    def best_story(self, query: _Signature, min_containment: float) -> int | None:
+        """The story of the candidate that contains the most of the query (at least
+        ``min_containment``), the oldest story on a tie; None without one."""
+        n = self.size
+        if n == 0:
+            return None
+        values = query.values
+        hit = (self.band_keys[:n] == self._band_keys(values)).any(axis=1) & self.live[:n]
+        rows = np.flatnonzero(hit)
+        if rows.size == 0:
+            return None
+        if self.rows > 2:  # hashed bands: keep only the exact matches
+            equal_rows = (
+                self.values[rows, : self.bands * self.rows] == values[: self.bands * self.rows]
+            )
+            exact = equal_rows.reshape(len(rows), self.bands, self.rows).all(axis=2).any(axis=1)
+            rows = rows[exact]
+            if rows.size == 0:
+                return None
+        # The same arithmetic as _similarity, one candidate per element.
+        jaccard = np.count_nonzero(self.values[rows] == values, axis=1) / NUM_PERM
+        shingles = self.shingles[rows]
+        shared = jaccard * (query.shingles + shingles) / (1 + jaccard)
+        containment = np.minimum(1.0, shared / np.minimum(query.shingles, shingles))
+        joined = containment >= min_containment
+        if not joined.any():
+            return None
+        containment, stories = containment[joined], self.stories[rows][joined]
+        return int(stories[containment == containment.max()].min())
+
+
 class StoryIndex:
-    """Articles assigned to stories, with an LSH index per language over their signatures."""
+    """Articles assigned to stories, with the signatures of each language to compare with."""
 
     def __init__(
         self,
@@ -117,8 +204,8 @@ class StoryIndex:
         self.candidate_threshold = candidate_threshold
         self.min_containment = min_containment
         self.min_shingles = min_shingles
-        self._lsh: dict[str, MinHashLSH] = {}
-        self._signatures: dict[Hashable, _Signature] = {}
+        self._languages: dict[str, _Signatures] = {}
+        self._language_of: dict[Hashable, str] = {}
         self._stories: dict[Hashable, int] = {}
         self._next_story = 1
 
@@ -138,13 +225,11 @@ class StoryIndex:
     def story_of(self, key: Hashable) -> int | None:
         return self._stories.get(key)
 
-    def _lsh_for(self, language: str | None) -> MinHashLSH:
+    def _signatures_of(self, language: str | None) -> _Signatures:
         name = language or "?"
-        if name not in self._lsh:
-            self._lsh[name] = MinHashLSH(
-                num_perm=NUM_PERM, params=_lsh_params(self.candidate_threshold)
-            )
-        return self._lsh[name]
+        if name not in self._languages:
+            self._languages[name] = _Signatures(*_lsh_params(self.candidate_threshold))
+        return self._languages[name]
 
     def _add(
         self, key: Hashable, language: str | None, story: int, signature: bytes | None
@@ -153,8 +238,8 @@ class StoryIndex:
         self._next_story = max(self._next_story, story + 1)
         decoded = self._comparable(signature)
         if decoded is not None:
-            self._signatures[key] = decoded
-            self._lsh_for(language).insert(key, decoded.minhash)
+            self._signatures_of(language).add(key, decoded, story)
+            self._language_of[key] = language or "?"
 
     def _comparable(self, signature: bytes | None) -> _Signature | None:
         """The decoded signature, or None when the body is too short to join or hold a story."""
@@ -163,11 +248,12 @@ class StoryIndex:
         decoded = _decode(signature)
         return decoded if decoded.shingles >= self.min_shingles else None
 
-    def remove(self, key: Hashable, language: str | None) -> None:
+    def remove(self, key: Hashable, language: str | None = None) -> None:
         """Forget an article (before assigning its changed body again)."""
         self._stories.pop(key, None)
-        if self._signatures.pop(key, None) is not None:
-            self._lsh_for(language).remove(key)
+        name = self._language_of.pop(key, None)
+        if name is not None:
+            self._languages[name].remove(key)
 
     def assign(self, key: Hashable, signature: bytes | None, language: str | None) -> int:
         """The story of a new article: its best earlier match's, or a new story of its own."""
@@ -176,18 +262,7 @@ class StoryIndex:
         story = None
         decoded = self._comparable(signature)
         if decoded is not None:
-            best: tuple[float, int] | None = None
-            for candidate in self._lsh_for(language).query(decoded.minhash):
-                _, containment = _similarity(decoded, self._signatures[candidate])
-                if containment < self.min_containment:
-                    continue
-                # Best containment; ties go to the oldest story, so the order of LSH's answer
-                # never matters.
-                rank = (containment, -self._stories[candidate])
-                if best is None or rank > best:
-                    best = rank
-            if best is not None:
-                story = -best[1]
+            story = self._signatures_of(language).best_story(decoded, self.min_containment)
         if story is None:
             story = self._next_story
         self._add(key, language, story, signature)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from ccme_mirror import MirrorServer, MirrorSite, sample_site
+
+# Test crawls extract in their own process (and so do the CLI runs they start): a worker pool
+# started in every crawl would slow the suite; tests/test_workers.py covers the pool.
+os.environ.setdefault("CCME_EXTRACT_WORKERS", "0")
 
 
 @pytest.fixture(scope="session")

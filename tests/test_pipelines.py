@@ -25,7 +25,15 @@ from tests.storage.records import MEDIAS, URL, make_record
 
 @pytest.fixture
 def crawler() -> Crawler:
-    return get_crawler()
+    return get_crawler(settings_dict={"CCME_EXTRACT_WORKERS": 0})
+
+
+def _extract(crawler: Crawler, item: object) -> object:
+    pipeline = ExtractArticlePipeline.from_crawler(crawler)
+    try:
+        return asyncio.run(pipeline.process_item(item))
+    finally:
+        pipeline.close_spider()
 
 
 def _stat(crawler: Crawler, name: str) -> object:
@@ -34,42 +42,42 @@ def _stat(crawler: Crawler, name: str) -> object:
 
 
 def test_extract_turns_an_article_page_into_a_record(crawler: Crawler) -> None:
-    item = ExtractArticlePipeline.from_crawler(crawler).process_item(crawled_page(article_html()))
+    item = _extract(crawler, crawled_page(article_html()))
     assert isinstance(item, ArticleRecord)
 
 
 def test_extract_counts_the_article(crawler: Crawler) -> None:
-    ExtractArticlePipeline.from_crawler(crawler).process_item(crawled_page(article_html()))
+    _extract(crawler, crawled_page(article_html()))
     assert _stat(crawler, "ccme/extraction/articles") == 1
 
 
 def test_extract_counts_the_extraction_method(crawler: Crawler) -> None:
-    ExtractArticlePipeline.from_crawler(crawler).process_item(crawled_page(article_html()))
+    _extract(crawler, crawled_page(article_html()))
     assert _stat(crawler, "ccme/extraction/method/template") == 1
 
 
 def test_extract_turns_an_image_into_a_not_html_failure(crawler: Crawler) -> None:
-    item = ExtractArticlePipeline.from_crawler(crawler).process_item(crawled_page(PNG, "image/png"))
+    item = _extract(crawler, crawled_page(PNG, "image/png"))
     assert isinstance(item, PageFailure) and item.reason == "not_html"
 
 
 def test_extract_counts_a_failure_by_reason(crawler: Crawler) -> None:
-    ExtractArticlePipeline.from_crawler(crawler).process_item(crawled_page(EMPTY_POST))
+    _extract(crawler, crawled_page(EMPTY_POST))
     assert (_stat(crawler, "ccme/failures"), _stat(crawler, "ccme/failures/no_content")) == (1, 1)
 
 
 def test_extract_counts_no_extraction_for_a_failure(crawler: Crawler) -> None:
-    ExtractArticlePipeline.from_crawler(crawler).process_item(crawled_page(EMPTY_POST))
+    _extract(crawler, crawled_page(EMPTY_POST))
     assert _stat(crawler, "ccme/extraction/articles") is None
 
 
 def test_extract_passes_other_items_through(crawler: Crawler) -> None:
     entry = ListingEntry("https://www.ccme.org.ma/a/", "/category/x/", "u", 0, "t")
-    assert ExtractArticlePipeline.from_crawler(crawler).process_item(entry) is entry
+    assert _extract(crawler, entry) is entry
 
 
 def _record(crawler: Crawler) -> ArticleRecord:
-    item = ExtractArticlePipeline.from_crawler(crawler).process_item(crawled_page(article_html()))
+    item = _extract(crawler, crawled_page(article_html()))
     assert isinstance(item, ArticleRecord)
     return item
 

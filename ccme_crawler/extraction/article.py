@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 
 from ..items import ExtractedArticle
 from .closing import Block, read_closing
+from .cut import post_cut
 from .dates import normalize_iso_datetime, parse_date_text
 from .errors import ExtractionError
 from .fallback import METHOD as FALLBACK_METHOD
@@ -482,11 +483,43 @@ def extract_article(
 
 
 def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArticle:
-    text, flags = decode_html(html if isinstance(html, str | bytes) else b"", encoding)
-    article = ExtractedArticle(url=url, flags=flags)
+    data = html if isinstance(html, str | bytes) else b""
+    text, flags = decode_html(data, encoding)
+    cut = post_cut(data, encoding)
+    if cut is not None:
+        tree, malformed = _parse(cut)
+        # The cut is only trusted where it reads the theme's post cleanly; anything else
+        # (another layout, a broken post, a page with nothing to read) reads the whole page.
+        if not malformed:
+            try:
+                article = _extract_tree(tree, text, url, list(flags), cut=True)
+            except _NeedsWholePage:
+                pass
+            else:
+                if _read_from_cut(article):
+                    return article
     tree, malformed = _parse(text)
     if malformed:
         flags.append("malformed_html")
+    return _extract_tree(tree, text, url, flags, cut=False)
+
+
+def _read_from_cut(article: ExtractedArticle) -> bool:
+    """The theme's content wrapper was read, and the page is no "not found" page."""
+    found = article.extraction_method == "template" and bool(article.title or article.body)
+    return found and "soft_404" not in article.flags
+
+
+class _NeedsWholePage(Exception):
+    """Extraction of a cut page reached a rule that reads the whole page."""
+
+
+def _extract_tree(
+    tree: etree._Element, text: str, url: str, flags: list[str], *, cut: bool
+) -> ExtractedArticle:
+    """Extract from a parsed page: the whole page, or its post only (``cut``), in which case a
+    rule that needs the rest of the page raises :class:`_NeedsWholePage`."""
+    article = ExtractedArticle(url=url, flags=flags)
     # libxml2 recovers silently from a page cut mid-tag; a missing end of document tells.
     tail = text[-4096:].lower()
     if text.strip() and "</html" not in tail and "</body" not in tail:
@@ -502,6 +535,8 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
     title: str | None = None
     if header is not None:
         title = _first([_text_of(h) for h in _H_TITLE(header)])
+    if title is None and cut:
+        raise _NeedsWholePage("title")
     title = (
         title
         or _strip_suffix(normalize_inline(metas.get("og:title", "")))
@@ -528,6 +563,8 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
             article.published_at, article.published_raw = value, candidate
             break
     if article.published_at is None:
+        if cut:
+            raise _NeedsWholePage("visible date")
         visible = _visible_date_element(header, tree)
         if visible is None:
             flags.append("no_date")
@@ -547,6 +584,8 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
         links = _H_CATEGORY(header)
         category_link = links[0] if links else None
     if category_link is None:
+        if cut:
+            raise _NeedsWholePage("category")
         other = _OTHER_CATEGORY(tree)
         category_link = other[0] if other else None
     if category_link is not None and _text_of(category_link):
@@ -598,6 +637,8 @@ def _extract(html: str | bytes, url: str, encoding: str | None) -> ExtractedArti
     article.author = metas.get("author") or _ld_author(ld, ld_by_id)
     article.author = normalize_inline(article.author) if article.author else None
     canonical = _first(_CANONICAL(tree))
+    if canonical is None and cut:
+        raise _NeedsWholePage("canonical link")
     article.canonical_url = normalize_inline(canonical) if canonical else None
     # A page with nothing to show is a "not found" too; checked last because it scans the page.
     nothing_read = not article.title and not article.body

@@ -69,6 +69,13 @@ def sniff_meta_charset(data: bytes) -> str | None:
     return _lookup(match.group(1).decode("ascii", "ignore"))
 
 
+def html_codec(data: bytes, encoding: str | None = None) -> tuple[bytes, str]:
+    """The bytes to decode (without a UTF-8 BOM) and the codec :func:`decode_html` uses."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :], "utf-8"
+    return data, _lookup(encoding) or sniff_meta_charset(data) or "utf-8"
+
+
 def decode_html(data: str | bytes, encoding: str | None = None) -> tuple[str, list[str]]:
     """Decode a page to text, reporting how clean the decoding was.
 
@@ -79,11 +86,7 @@ def decode_html(data: str | bytes, encoding: str | None = None) -> tuple[str, li
     if isinstance(data, str):
         text = data
     else:
-        if data.startswith(codecs.BOM_UTF8):
-            chosen: str = "utf-8"
-            data = data[len(codecs.BOM_UTF8) :]
-        else:
-            chosen = _lookup(encoding) or sniff_meta_charset(data) or "utf-8"
+        data, chosen = html_codec(data, encoding)
         try:
             text = data.decode(chosen)
         except (UnicodeDecodeError, LookupError):

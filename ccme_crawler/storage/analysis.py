@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from ccme_crawler.extraction.countries import extract_countries
+from ccme_crawler.items import ArticleAnalysis
 from ccme_crawler.storage.connection import Connection
 
 if TYPE_CHECKING:
@@ -43,15 +44,19 @@ class AnalysisStore(Connection):
         self._story_index: StoryIndex | None = None
 
     def _write_countries(
-        self, url: str, title: str | None, body: str, language: str | None
+        self,
+        url: str,
+        title: str | None,
+        body: str,
+        language: str | None,
+        found: list[tuple[str, int]] | None = None,
     ) -> None:
+        if found is None:
+            found = extract_countries(title, body, language)
         self.conn.execute("DELETE FROM article_countries WHERE article_url = ?", (url,))
         self.conn.executemany(
             "INSERT INTO article_countries (article_url, code, mentions, rank) VALUES (?, ?, ?, ?)",
-            [
-                (url, code, mentions, rank)
-                for rank, (code, mentions) in enumerate(extract_countries(title, body, language))
-            ],
+            [(url, code, mentions, rank) for rank, (code, mentions) in enumerate(found)],
         )
 
     def _stories(self) -> StoryIndex:
@@ -64,8 +69,11 @@ class AnalysisStore(Connection):
             self._story_index = _stories_module().StoryIndex.from_assignments(rows)
         return self._story_index
 
-    def _write_story(self, url: str, body: str, language: str | None) -> None:
-        signature = _stories_module().story_signature(body)
+    def _write_story(
+        self, url: str, body: str, language: str | None, signature: bytes | None = None
+    ) -> None:
+        if signature is None:
+            signature = _stories_module().story_signature(body)
         story = self._stories().assign(url, signature, language)
         self.conn.execute(
             """INSERT INTO article_stories (article_url, story_id, signature) VALUES (?, ?, ?)
@@ -75,12 +83,22 @@ class AnalysisStore(Connection):
         )
 
     def file_article_analysis(
-        self, url: str, title: str | None, body: str, language: str | None
+        self,
+        url: str,
+        title: str | None,
+        body: str,
+        language: str | None,
+        computed: ArticleAnalysis | None = None,
     ) -> None:
-        """Countries and story of a new or changed article (inside its write transaction)."""
+        """Countries and story of a new or changed article (inside its write transaction);
+        ``computed``: the same, already computed from this title and body."""
         try:
-            self._write_countries(url, title, body, language)
-            self._write_story(url, body, language)
+            if computed is None:
+                self._write_countries(url, title, body, language)
+                self._write_story(url, body, language)
+            else:
+                self._write_countries(url, title, body, language, computed.countries)
+                self._write_story(url, body, language, computed.story_signature)
         except BaseException:
             # The transaction rolls back: forget assignments the database will not hold.
             self._story_index = None

@@ -138,7 +138,9 @@ class ArticleStore(AnalysisStore):
                     [*values.values(), version, now, run_id, art.url],
                 )
             if outcome != "unchanged":
-                self.file_article_analysis(art.url, art.title, art.body, art.language)
+                self.file_article_analysis(
+                    art.url, art.title, art.body, art.language, record.analysis
+                )
             if record.category_path:
                 cat_id = self._category_id(record.category_path, art.category, art.language)
                 self.conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,7 +67,8 @@ def captures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CapturedPage
 def _by_crawl(name: str, body: bytes, content_type: str) -> ArticleRecord | PageFailure:
     url = _url(name)
     (page,) = spider().parse_article(response(url, body, content_type), url, None, None)
-    result: ArticleRecord | PageFailure = ExtractArticlePipeline(get_crawler()).process_item(page)
+    pipeline = ExtractArticlePipeline(get_crawler(settings_dict={"CCME_EXTRACT_WORKERS": 0}))
+    result: ArticleRecord | PageFailure = asyncio.run(pipeline.process_item(page))
     return result
 
 

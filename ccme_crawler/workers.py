@@ -1,0 +1,151 @@
+"""Extraction in worker processes: the crawl, ``reextract`` and imports hand pages to a pool.
+
+Extraction is pure CPU work on one page (parse, fields, countries, story signature), so it runs
+in other processes while the crawl's own process keeps downloading, capturing and storing: on
+two cores, one does Scrapy's work and the other extracts. Storing stays in the calling process,
+one record at a time as before, so crash safety does not change: a page handed to a worker is
+stored once it comes back, or not at all (the next run fetches it again).
+
+Workers are started with ``forkserver`` (``spawn`` where there is none), never ``fork``: a
+forked copy of a process running the Twisted reactor and an open SQLite connection is not safe.
+``workers=0`` extracts in the calling process (what the tests use, and a one-core machine).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from ccme_crawler.extraction.countries import extract_countries
+from ccme_crawler.items import ArticleAnalysis, ArticleRecord, PageFailure, RawPage
+from ccme_crawler.records import record_from_page
+
+Result = ArticleRecord | PageFailure
+T = TypeVar("T")
+
+# Pages handed to each worker ahead of the one awaited (reextract, import): enough to keep it
+# busy while the caller stores, few enough to bound memory.
+_AHEAD_PER_WORKER = 16
+
+
+def default_workers() -> int:
+    """One worker beside the crawl's process when the machine has a second core, else none.
+
+    ``CCME_EXTRACT_WORKERS`` in the environment overrides it (the tests set 0)."""
+    configured = os.environ.get("CCME_EXTRACT_WORKERS", "").strip()
+    if configured:
+        return max(0, int(configured))
+    return 1 if (os.cpu_count() or 1) > 1 else 0
+
+
+def analysed_record(page: RawPage) -> Result:
+    """The record of a page (:func:`record_from_page`) with the countries and story signature
+    storage files beside a new or changed article, computed here rather than in storage."""
+    result = record_from_page(page)
+    if isinstance(result, ArticleRecord):
+        from ccme_crawler.stories import story_signature  # datasketch: only where it is used
+
+        article = result.article
+        result.analysis = ArticleAnalysis(
+            countries=extract_countries(article.title, article.body, article.language),
+            story_signature=story_signature(article.body),
+        )
+    return result
+
+
+def _worker_failure(page: RawPage, error: BaseException) -> PageFailure:
+    detail = f"extraction worker failed: {type(error).__name__}: {error}"[:500]
+    return PageFailure(
+        page.url, "extraction_failed", detail, page.status, "article", page.fetched_at
+    )
+
+
+class ExtractionPool:
+    """Turns pages into records, in ``workers`` processes (0: in this process)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(0, workers)
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context(
+                "forkserver" if "forkserver" in methods else "spawn"
+            )
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._executor
+
+    def _submit(self, page: RawPage) -> Future[Result]:
+        try:
+            return self._pool().submit(analysed_record, page)
+        except BrokenProcessPool:
+            self._restart()
+            return self._pool().submit(analysed_record, page)
+
+    def _restart(self) -> None:
+        # A worker died (killed, out of memory): the pages it held fail, the next ones get a
+        # new pool.
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = None
+
+    async def extract(self, page: RawPage) -> Result:
+        """The record of one page, awaited on the running asyncio loop (the crawl's reactor)."""
+        if self.workers == 0:
+            return record_from_page(page)
+        try:
+            return await asyncio.wrap_future(self._submit(page))
+        except BrokenProcessPool as error:
+            self._restart()
+            return _worker_failure(page, error)
+
+    def extract_all(
+        self, items: Iterable[T], page_of: Callable[[T], RawPage | None]
+    ) -> Iterator[tuple[T, Result | None]]:
+        """``(item, record)`` for each item, in order; ``page_of`` picks the items to extract
+        (None: the item passes through with no record). Pages are extracted ahead of the one
+        returned, up to a bound."""
+        if self.workers == 0:
+            for item in items:
+                page = page_of(item)
+                yield item, None if page is None else record_from_page(page)
+            return
+        waiting: deque[tuple[T, RawPage | None, Future[Result] | None]] = deque()
+        ahead = self.workers * _AHEAD_PER_WORKER
+        for item in items:
+            page = page_of(item)
+            waiting.append((item, page, None if page is None else self._submit(page)))
+            while len(waiting) > ahead:
+                yield self._next(waiting)
+        while waiting:
+            yield self._next(waiting)
+
+    def _next(
+        self, waiting: deque[tuple[T, RawPage | None, Future[Result] | None]]
+    ) -> tuple[T, Result | None]:
+        item, page, future = waiting.popleft()
+        if future is None or page is None:
+            return item, None
+        try:
+            return item, future.result()
+        except BrokenProcessPool as error:
+            self._restart()
+            return item, _worker_failure(page, error)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

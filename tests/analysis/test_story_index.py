@@ -1,0 +1,85 @@
+"""The story index compares signatures with numpy: its answers are those of datasketch's MinHash
+LSH (candidates sharing a band), then the best containment, the oldest story on a tie."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Hashable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from ccme_crawler import stories
+from ccme_crawler.stories import StoryIndex, story_signature
+from ccme_mirror import generate_site
+from tools.story_thresholds import load_pairs
+
+
+def _lsh_rebuild(articles: list[tuple[Hashable, str, bytes | None]]) -> dict[Hashable, int]:
+    """Greedy assignment in order with datasketch's LSH: the reference."""
+    lsh: dict[str, MinHashLSH] = {}
+    kept: dict[Hashable, tuple[int, np.ndarray]] = {}
+    assigned: dict[Hashable, int] = {}
+    next_story = 1
+    for key, language, signature in articles:
+        story = None
+        if signature is not None:
+            shingles, values = (
+                stories._HEADER.unpack_from(signature)[1],
+                np.frombuffer(signature, dtype="<u4", offset=stories._HEADER.size),
+            )
+        if signature is not None and shingles >= stories.MIN_SHINGLES:
+            minhash = MinHash(num_perm=stories.NUM_PERM, hashvalues=values, scheme="affine32")
+            index = lsh.setdefault(
+                language,
+                MinHashLSH(
+                    num_perm=stories.NUM_PERM,
+                    params=stories._lsh_params(stories.CANDIDATE_THRESHOLD),
+                ),
+            )
+            best = None
+            for other in index.query(minhash):
+                other_shingles, other_values = kept[other]
+                jaccard = np.count_nonzero(values == other_values) / stories.NUM_PERM
+                shared = jaccard * (shingles + other_shingles) / (1 + jaccard)
+                containment = min(1.0, shared / min(shingles, other_shingles))
+                rank = (containment, -assigned[other])
+                if containment >= stories.MIN_CONTAINMENT and (best is None or rank > best):
+                    best = rank
+            story = -best[1] if best is not None else None
+            index.insert(key, minhash)
+            kept[key] = (shingles, values)
+        if story is None:
+            story, next_story = next_story, next_story + 1
+        assigned[key] = story
+    return assigned
+
+
+def _articles() -> list[tuple[Hashable, str, bytes | None]]:
+    site = generate_site(400)
+    articles: list[tuple[Hashable, str, bytes | None]] = [
+        (a.url, a.language, story_signature(a.body)) for a in site.articles
+    ]
+    for n, pair in enumerate(load_pairs()):
+        for side, (body, language) in (("a", pair.a), ("b", pair.b)):
+            articles.append((f"{n}{side}", language, story_signature(body)))
+    random.Random(15).shuffle(articles)
+    return articles
+
+
+def test_stories_are_those_of_minhash_lsh() -> None:
+    articles = _articles()
+    index = StoryIndex()
+    ours = {key: index.assign(key, signature, language) for key, language, signature in articles}
+    assert ours == _lsh_rebuild(articles)
+
+
+def test_combining_marks_are_those_unicodedata_names() -> None:
+    import sys
+    import unicodedata
+
+    from ccme_crawler.extraction import countries
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    kept = "".join(ch for ch in every if not unicodedata.combining(ch))
+    assert countries._without_combining_marks(every) == kept

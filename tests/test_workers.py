@@ -1,0 +1,177 @@
+"""Extraction in worker processes: the same records as in the crawl's own process, in order,
+with the countries and story signature computed beside them; a dead worker fails its page."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from ccme_crawler.extraction.countries import extract_countries
+from ccme_crawler.items import ArticleRecord, PageFailure, RawPage
+from ccme_crawler.pipelines import ExtractArticlePipeline
+from ccme_crawler.records import record_from_page
+from ccme_crawler.reextract import reextract
+from ccme_crawler.stories import story_signature
+from ccme_crawler.warc import WarcWriter
+from ccme_crawler.workers import ExtractionPool, default_workers
+from ccme_mirror import MirrorServer, generate_site, render
+from ccme_mirror.faults import delay
+from tests.faults.helpers import default_articles, integrity, stored_urls
+from tests.helpers import crawl, rows, start_crawl
+from tests.records.helpers import PNG, article_html, crawled_page
+
+ORIGIN = "https://www.ccme.org.ma"
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[ExtractionPool]:
+    with ExtractionPool(1) as started:
+        yield started
+
+
+def _pages() -> list[RawPage]:
+    site = generate_site(6)
+    pages = [
+        crawled_page(render.render_article(site, a, ORIGIN).encode(), url=a.url)
+        for a in site.articles
+    ]
+    return [*pages, crawled_page(PNG, "image/png")]
+
+
+def _without_analysis(result: ArticleRecord | PageFailure | None) -> object:
+    if isinstance(result, ArticleRecord):
+        result.analysis = None
+    return result
+
+
+def test_worker_records_are_the_in_process_records(pool: ExtractionPool) -> None:
+    pages = _pages()
+    got = [_without_analysis(r) for _, r in pool.extract_all(pages, lambda page: page)]
+    assert got == [record_from_page(page) for page in pages]
+
+
+def test_worker_computes_the_countries(pool: ExtractionPool) -> None:
+    ((_, result),) = pool.extract_all(_pages()[:1], lambda page: page)
+    assert isinstance(result, ArticleRecord) and result.analysis is not None
+    article = result.article
+    assert result.analysis.countries == extract_countries(
+        article.title, article.body, article.language
+    )
+
+
+def test_worker_computes_the_story_signature(pool: ExtractionPool) -> None:
+    ((_, result),) = pool.extract_all(_pages()[:1], lambda page: page)
+    assert isinstance(result, ArticleRecord) and result.analysis is not None
+    assert result.analysis.story_signature == story_signature(result.article.body)
+
+
+def test_items_without_a_page_pass_in_order(pool: ExtractionPool) -> None:
+    items = ["listing", *_pages()[:3], "redirect"]
+    out = list(pool.extract_all(items, lambda item: item if isinstance(item, RawPage) else None))
+    assert [item for item, _ in out] == items
+
+
+def test_in_process_pool_extracts_without_workers() -> None:
+    page = crawled_page(article_html())
+    with ExtractionPool(0) as in_process:
+        assert asyncio.run(in_process.extract(page)) == record_from_page(page)
+
+
+def test_pipeline_with_a_worker_gives_the_record() -> None:
+    crawler = get_crawler(settings_dict={"CCME_EXTRACT_WORKERS": 1})
+    pipeline = ExtractArticlePipeline.from_crawler(crawler)
+    page = crawled_page(article_html())
+    try:
+        result = asyncio.run(pipeline.process_item(page))
+    finally:
+        pipeline.close_spider()
+    assert _without_analysis(result) == record_from_page(page)
+
+
+def test_a_killed_worker_fails_its_page_and_the_pool_goes_on() -> None:
+    with ExtractionPool(1) as fresh:
+        list(fresh.extract_all(_pages()[:1], lambda page: page))  # started
+        assert fresh._executor is not None
+        for pid in list(fresh._executor._processes):
+            os.kill(pid, signal.SIGKILL)
+        pages = _pages()
+        ((_, first),) = fresh.extract_all(pages[:1], lambda page: page)
+        ((_, second),) = fresh.extract_all(pages[1:2], lambda page: page)
+    first_ok = isinstance(first, ArticleRecord) or (
+        isinstance(first, PageFailure) and first.reason == "extraction_failed"
+    )
+    assert (first_ok, isinstance(second, ArticleRecord)) == (True, True)
+
+
+def test_environment_chooses_the_default_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CCME_EXTRACT_WORKERS", "2")
+    assert default_workers() == 2
+
+
+def _stored(db: Path) -> list[dict[str, object]]:
+    tables = ("articles", "article_countries", "article_stories", "article_categories")
+    when = {"first_stored_at", "changed_at", "seen_at"}  # the time of each run
+    return [
+        {k: v for k, v in row.items() if k not in when}
+        for table in tables
+        for row in rows(db, f"SELECT * FROM {table} ORDER BY 1, 2")
+    ]
+
+
+def test_reextract_with_workers_stores_what_it_stores_in_process(tmp_path: Path) -> None:
+    site = generate_site(12)
+    warc_dir = tmp_path / "warc"
+    warc_dir.mkdir()
+    with WarcWriter(warc_dir) as writer:
+        for article in site.articles:
+            writer.write_exchange(
+                target_uri=article.url,
+                request_method="GET",
+                request_headers=[],
+                request_body=b"",
+                protocol="HTTP/1.1",
+                status=200,
+                reason="OK",
+                response_headers=[("Content-Type", "text/html; charset=UTF-8")],
+                payload=render.render_article(site, article, ORIGIN).encode(),
+                fetched_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+            )
+    reextract(warc_dir, tmp_path / "in-process.sqlite", workers=0)
+    summary = reextract(warc_dir, tmp_path / "workers.sqlite", workers=2)
+    assert (summary.outcomes["new"], _stored(tmp_path / "workers.sqlite")) == (
+        12,
+        _stored(tmp_path / "in-process.sqlite"),
+    )
+
+
+@pytest.mark.integration
+def test_crawl_with_a_worker_killed_midway_then_resumed_completes_the_archive(
+    tmp_path: Path,
+) -> None:
+    site = generate_site(60, seed=15)
+    workers = ("-s", "CCME_EXTRACT_WORKERS=1")
+    with MirrorServer(site) as server:
+        server.set_fault("/", delay(0.02))
+        db = tmp_path / "ccme.sqlite"
+        process = start_crawl(db, server, *workers, quiet=True)
+        time.sleep(2.5)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        sound = integrity(db) if db.exists() else "ok"
+        server.clear_faults()
+        summary = crawl(db, server, *workers)
+    stored = stored_urls(db)
+    assert (sound, summary["returncode"], sorted(stored), integrity(db)) == (
+        "ok",
+        0,
+        sorted(default_articles(site)),
+        "ok",
+    )
