@@ -27,6 +27,9 @@ _IGNORED_PARAMS = re.compile(
 # Characters that broken links on the site leave stuck to the end of a URL path.
 _TRAILING_JUNK = "«»\"'“”‘’<>.,;:!)]}\u00a0 \t"
 _PAGE_SUFFIX = re.compile(r"/page/(\d+)/?$")
+# Every trailing /page/N/: WordPress reads each as pagination, never as part of a slug, so
+# stripping one only would leave a path that normalizes again differently.
+_PAGINATION = re.compile(r"(?:/page/\d+)+/?$")
 _LANGUAGE_PREFIX = re.compile(r"^/(fr|ar|en)(?=/)")
 # A WordPress archive listing, optionally under a language prefix: /ar/category/x/y/, /author/x/.
 _LISTING = re.compile(r"^(?:/(?:fr|ar|en))?/(category|author|tag)/(?:[^/]+/)+$")
@@ -120,7 +123,7 @@ def listing_path(path_or_url: str) -> str:
     if not text.startswith("/"):
         text = "/" + text
     path = canonical_path(text.split("?", 1)[0].split("#", 1)[0]).split("?", 1)[0]
-    path = _PAGE_SUFFIX.sub("/", path)
+    path = _PAGINATION.sub("/", path)
     if not _LISTING.match(path):
         raise ValueError(
             "not an archive listing (expected …/category/…/, …/author/…/ or …/tag/…/): "

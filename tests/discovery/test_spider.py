@@ -3,6 +3,7 @@ a real SQLite file, no network."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -318,7 +319,7 @@ def test_sitemap_post_carries_the_plan_that_decides_its_scope(spider: ArchiveSpi
 
 def _scoped(spider: ArchiveSpider, body: bytes) -> Any:
     page = the(RawPage, _backfill(spider, body))
-    record = ExtractArticlePipeline.from_crawler(spider.crawler).process_item(page)
+    record = asyncio.run(ExtractArticlePipeline.from_crawler(spider.crawler).process_item(page))
     return SitemapScopePipeline.from_crawler(spider.crawler).process_item(record)
 
 

@@ -95,3 +95,10 @@ def test_category_path_is_idempotent(segments: list[str], paged: bool) -> None:
 def test_canonical_path_of_a_double_encoded_percent_is_stable(path: str) -> None:
     once = canonical_path(path)
     assert canonical_path(once) == once
+
+
+def test_a_category_path_ending_in_pagination_twice_is_normalized_once() -> None:
+    # Found by the property above: "/category/page/0/page/3/" used to give "/category/page/0/",
+    # which normalizes again to the non-listing "/category/".
+    with pytest.raises(ValueError, match="not an archive listing"):
+        category_path("/category/page/0/page/3/")
