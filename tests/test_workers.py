@@ -21,6 +21,7 @@ from ccme_crawler.records import record_from_page
 from ccme_crawler.reextract import reextract
 from ccme_crawler.stories import story_signature
 from ccme_crawler.warc import WarcWriter
+from ccme_crawler.warc.importer import import_archives
 from ccme_crawler.workers import ExtractionPool, default_workers
 from ccme_mirror import MirrorServer, generate_site, render
 from ccme_mirror.faults import delay
@@ -126,8 +127,8 @@ def _stored(db: Path) -> list[dict[str, object]]:
     ]
 
 
-def test_reextract_with_workers_stores_what_it_stores_in_process(tmp_path: Path) -> None:
-    site = generate_site(12)
+def _warc_of_articles(tmp_path: Path, count: int) -> Path:
+    site = generate_site(count)
     warc_dir = tmp_path / "warc"
     warc_dir.mkdir()
     with WarcWriter(warc_dir) as writer:
@@ -144,6 +145,21 @@ def test_reextract_with_workers_stores_what_it_stores_in_process(tmp_path: Path)
                 payload=render.render_article(site, article, ORIGIN).encode(),
                 fetched_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
             )
+    return warc_dir
+
+
+def test_import_with_workers_stores_what_it_stores_in_process(tmp_path: Path) -> None:
+    files = sorted((_warc_of_articles(tmp_path, 12)).glob("*.warc*"))
+    import_archives(files, tmp_path / "in-process.sqlite", workers=0)
+    summary = import_archives(files, tmp_path / "workers.sqlite", workers=1)
+    assert (summary.outcomes["new"], _stored(tmp_path / "workers.sqlite")) == (
+        12,
+        _stored(tmp_path / "in-process.sqlite"),
+    )
+
+
+def test_reextract_with_workers_stores_what_it_stores_in_process(tmp_path: Path) -> None:
+    warc_dir = _warc_of_articles(tmp_path, 12)
     reextract(warc_dir, tmp_path / "in-process.sqlite", workers=0)
     summary = reextract(warc_dir, tmp_path / "workers.sqlite", workers=2)
     assert (summary.outcomes["new"], _stored(tmp_path / "workers.sqlite")) == (

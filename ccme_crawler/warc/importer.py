@@ -38,9 +38,9 @@ from warcio.recordloader import ArcWarcRecord
 
 from ccme_crawler import __version__
 from ccme_crawler.extraction.requisites import is_requisite_url
-from ccme_crawler.items import PageFailure, WarcPointer
+from ccme_crawler.items import PageFailure, RawPage, WarcPointer
 from ccme_crawler.locking import RunLock
-from ccme_crawler.records import ListingLinks, page_from_capture, record_from_page
+from ccme_crawler.records import ListingLinks, page_from_capture
 from ccme_crawler.reextract import store_listing
 from ccme_crawler.storage import Storage
 from ccme_crawler.urls import (
@@ -51,6 +51,7 @@ from ccme_crawler.urls import (
     normalize_base_url,
 )
 from ccme_crawler.warc.reader import CapturedPage, captured_page, message_body
+from ccme_crawler.workers import ExtractionPool, default_workers
 
 _WARC_NAMES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 # WordPress's body class of a single post.
@@ -165,12 +166,13 @@ class _Archive:
 
 
 def import_archives(
-    paths: Iterable[Path], db_path: Path, *, origins: Iterable[str] = ()
+    paths: Iterable[Path], db_path: Path, *, origins: Iterable[str] = (), workers: int | None = None
 ) -> ImportSummary:
     """Store the CCME articles captured in ``paths`` (WARC or WACZ files) in ``db_path``.
 
     ``origins``: hosts to take as the site's besides www.ccme.org.ma and ccme.org.ma (a mirror,
-    ``http://127.0.0.1:8000``). Raises ``NotAnArchive`` for a file that is not an archive.
+    ``http://127.0.0.1:8000``). ``workers``: extraction processes, as ``reextract``'s (None: the
+    ``CCME_EXTRACT_WORKERS`` default). Raises ``NotAnArchive`` for a file that is not an archive.
     """
     members = [m for path in paths for m in archive_members(Path(path))]
     site_origins = [normalize_base_url(o) for o in origins]
@@ -189,9 +191,12 @@ def import_archives(
         summary = ImportSummary(run_id=run_id)
         summary.files = {m.label: archive.software_by_member.get(i) for i, m in enumerate(members)}
         status = "completed"
+        pool = stack.enter_context(
+            ExtractionPool(default_workers() if workers is None else workers)
+        )
         try:
             for index in range(len(members)):
-                _second_pass(archive, index, storage, summary, listed, site_origins)
+                _second_pass(archive, index, storage, summary, listed, site_origins, pool)
         except BaseException:
             status = "interrupted"
             raise
@@ -267,14 +272,11 @@ def _resolve(archive: _Archive, record: ArcWarcRecord) -> bytes | None:
     return archive.body_at(location) if location is not None else None
 
 
-def _second_pass(
-    archive: _Archive,
-    index: int,
-    storage: Storage,
-    summary: ImportSummary,
-    listed: set[str],
-    origins: list[str],
-) -> None:
+def _article_pages(
+    archive: _Archive, index: int, summary: ImportSummary, listed: set[str], origins: list[str]
+) -> Iterator[tuple[ArcWarcRecord, CapturedPage, RawPage]]:
+    """The article pages of member ``index``, in file order (the redirects they follow depend on
+    the earlier records); everything else is counted in ``summary`` and skipped."""
     redirected_from: dict[str, str] = {}
     for record, offset, length, body in archive.records(index):
         if record.rec_type not in ("response", "revisit") or record.http_headers is None:
@@ -309,7 +311,21 @@ def _second_pass(
         if key not in listed and (page.status != 200 or not _POST_MARKUP.search(page.body)):
             summary.skipped["other_page" if page.status == 200 else f"http_{page.status}"] += 1
             continue
-        result = record_from_page(page_from_capture(page, fetched_url, key))
+        yield record, page, page_from_capture(page, fetched_url, key)
+
+
+def _second_pass(
+    archive: _Archive,
+    index: int,
+    storage: Storage,
+    summary: ImportSummary,
+    listed: set[str],
+    origins: list[str],
+    pool: ExtractionPool,
+) -> None:
+    pages = _article_pages(archive, index, summary, listed, origins)
+    for (record, page, _), result in pool.extract_all(pages, lambda item: item[2]):
+        assert result is not None  # every item has a page to extract
         if isinstance(result, PageFailure):
             summary.failures[result.reason] += 1
             storage.record_failure(result, summary.run_id)
