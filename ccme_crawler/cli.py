@@ -67,6 +67,17 @@ def main() -> None:
     """Archival crawler for the CCME website (www.ccme.org.ma)."""
 
 
+# `crawl` and `doctor` take the same Scrapy overrides.
+_settings_option = click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting, as `scrapy crawl -s`.",
+)
+
+
 def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, sort_keys=True))
@@ -182,14 +193,7 @@ def _print_summary(summary: CrawlSummary, as_json: bool) -> None:
     help="Crawl the bundled sample of the site (all its categories) on 127.0.0.1, no network "
     "(not with --base-url).",
 )
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy setting, as `scrapy crawl -s`.",
-)
+@_settings_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option(
     "--log-file",
@@ -345,14 +349,7 @@ def stats(db_path: Path, as_json: bool) -> None:
 
 @main.command()
 @click.option("--base-url", default=SITE_ORIGIN, show_default=True, help="Site to check.")
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy setting, as `scrapy crawl -s`.",
-)
+@_settings_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
 def doctor(base_url: str, settings: tuple[str, ...], as_json: bool) -> None:
     """Check that the site still looks like what the crawler reads (docs/doctor.md).
