@@ -145,11 +145,16 @@ def _discovery_checks(result: DiscoveryResult) -> list[DoctorCheck]:
     return checks
 
 
+def _text(page: DoctorPage) -> str:
+    # The encoding Scrapy decided, as the crawl reads the page (records.page_from_response).
+    return page.body.decode(page.encoding or "utf-8", "replace")
+
+
 def _listing_checks(page: DoctorPage, language: str) -> list[DoctorCheck]:
     if page.status != 200:
         how = page.error if not page.url else f"{_answer(page)} (found by {page.found_by})"
         return [DoctorCheck("listing", language, MISSING, how, page.url)]
-    html = page.body.decode("utf-8", "replace")
+    html = _text(page)
     listing = extract_listing(html, page.url)
     checks = [DoctorCheck("listing", language, OK, f"page 1, found by {page.found_by}", page.url)]
     sel = Selector(text=html)
@@ -218,8 +223,8 @@ def _post_id_how(sel: Selector, post_id: int | None) -> tuple[str, str]:
 def _article_checks(page: DoctorPage, language: str) -> list[DoctorCheck]:
     if page.status != 200:
         return [DoctorCheck("article", language, MISSING, _answer(page), page.url)]
-    article = extract_article(page.body, page.url)
-    sel = Selector(text=page.body.decode("utf-8", "replace"))
+    article = extract_article(page.body, page.url, encoding=page.encoding)
+    sel = Selector(text=_text(page))
     checks = [DoctorCheck("article", language, OK, "first item of the listing", page.url)]
     status, how = _how_title(sel, article.title)
     checks.append(DoctorCheck("title", language, status, how, page.url))

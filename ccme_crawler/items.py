@@ -316,3 +316,4 @@ class DoctorPage:
     status: int | None
     body: bytes = b""
     error: str = ""
+    encoding: str | None = None  # the encoding Scrapy decided for the body, as the crawl reads it

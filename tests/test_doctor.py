@@ -25,7 +25,7 @@ from ccme_crawler.spiders.doctor import DoctorSpider
 from ccme_crawler.urls import canonical_article_url
 from ccme_mirror import MirrorCategory, MirrorServer, MirrorSite, generate_site
 from ccme_mirror.render import render_article, render_home, render_listing
-from tests.helpers import FAST_SETTINGS, run_cli
+from tests.helpers import FAST_SETTINGS, ROOT, run_cli
 
 ORIGIN = "http://127.0.0.1:9"
 HEALTHY_ATTEMPTS = [
@@ -299,3 +299,12 @@ def test_doctor_on_a_site_that_does_not_answer_exits_3() -> None:
         "doctor", "--base-url", base_url, "--json", *FAST_SETTINGS, "-s", "RETRY_TIMES=0"
     )
     assert (result.returncode, json.loads(result.stdout)["verdict"]) == (3, "site_down")
+
+
+def test_an_article_page_keeps_the_encoding_scrapy_decided() -> None:
+    # The doctor reads a page as the crawl does (records.page_from_response passes it on too).
+    body = (ROOT / "tests" / "golden" / "pages" / "036-windows-1252.html").read_bytes()
+    request = scrapy.Request(ORIGIN + "/x/", meta={"doctor": ("article", "fr", "listing")})
+    spider = DoctorSpider(base_url=ORIGIN)
+    out = list(spider.parse_article(HtmlResponse(ORIGIN + "/x/", body=body, request=request)))
+    assert [p.encoding for p in out if isinstance(p, DoctorPage)] == ["cp1252"]

@@ -118,7 +118,10 @@ class DoctorSpider(scrapy.Spider):
 
     def _page(self, response: Response) -> DoctorPage:
         kind, language, found_by = response.meta["doctor"]
-        return DoctorPage(kind, language, response.url, found_by, response.status, response.body)
+        encoding = response.encoding if isinstance(response, TextResponse) else None
+        return DoctorPage(
+            kind, language, response.url, found_by, response.status, response.body, "", encoding
+        )
 
     def failed(self, failure: Failure) -> Iterator[DoctorPage]:
         request = failure.request  # type: ignore[attr-defined]
