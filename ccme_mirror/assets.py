@@ -195,9 +195,9 @@ class _BitWriter:
         return bytes(self.out)
 
 
-def jpeg(width: int, height: int, seed: str) -> bytes:
-    """A valid baseline JPEG of ``width`` x ``height``: a gradient of 8x8 blocks from ``seed``."""
-    r0, g0, b0 = _colour(seed)
+@cache
+def _jpeg_scan(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
+    r0, g0, b0 = colour
     cols, rows = -(-width // 8), -(-height // 8)
     bits = _BitWriter()
     previous = [0, 0, 0]
@@ -220,7 +220,20 @@ def jpeg(width: int, height: int, seed: str) -> bytes:
                 if category:
                     bits.write(diff if diff > 0 else diff + (1 << category) - 1, category)
                 bits.write(0, 1)  # end of block (the only AC code)
-    scan = bits.flush()
+    return bits.flush()
+
+
+# Photos take one of a few colours: the entropy-coded scan, the costly part in Python, is then
+# built once per (size, colour) and the bytes of each path still differ (its comment segment),
+# so that a mirror of 20,000 posts serves its 120,000 photos at the speed of its pages.
+_PHOTO_PALETTE = tuple(_colour(f"photo palette {i}") for i in range(16))
+
+
+def jpeg(width: int, height: int, seed: str) -> bytes:
+    """A valid baseline JPEG of ``width`` x ``height``: a gradient of 8x8 blocks in a colour
+    picked by ``seed``, which it also names in a comment."""
+    colour = _PHOTO_PALETTE[hashlib.sha1(seed.encode("utf-8")).digest()[0] % len(_PHOTO_PALETTE)]
+    scan = _jpeg_scan(width, height, colour)
 
     def segment(marker: int, data: bytes) -> bytes:
         return struct.pack(">BBH", 0xFF, marker, len(data) + 2) + data
@@ -395,7 +408,8 @@ def asset(site: MirrorSite, path: str) -> tuple[str, bytes] | None:
     if theme is not None:
         return theme.content_type, _bytes(path, theme)
     if _photo(site, path):
-        return JPEG, _bytes(path, Asset(JPEG, "jpeg"))
+        # Not cached: a large mirror's photos would hold gigabytes; a photo is cheap to build.
+        return JPEG, jpeg(*_size_of(path), path)
     return None
 
 
