@@ -139,6 +139,15 @@ class SpiderView(Protocol):
         """``hash()`` of every stored article URL (a fifth of the memory of the URLs)."""
         ...
 
+    def listings_with_posts(self) -> set[str]:
+        """The listing paths on which an earlier run saw a post (empty before a first crawl)."""
+        ...
+
+    def stored_post_ids(self) -> set[int]:
+        """The post id of every stored article: a listing linking a ``?p=ID`` shortlink names
+        a post stored under its permalink."""
+        ...
+
     def has_complete_full_walk(self, category: str) -> bool: ...
 
     def unresolved_failures(self, kind: str) -> list[str]: ...
@@ -220,6 +229,12 @@ class Run:
 
     def stored_url_hashes(self) -> set[int]:
         return {hash(url) for url in self.storage.iter_article_urls()}
+
+    def stored_post_ids(self) -> set[int]:
+        return set(self.storage.iter_article_post_ids())
+
+    def listings_with_posts(self) -> set[str]:
+        return self.storage.listings_with_posts()
 
     def has_complete_full_walk(self, category: str) -> bool:
         return self.storage.has_complete_full_walk(category)

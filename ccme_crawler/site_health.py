@@ -26,6 +26,8 @@ from ccme_crawler.run import Run
 logger = logging.getLogger(__name__)
 
 STAT_EMPTY_LISTINGS = "ccme/health/listing_pages_empty"
+# Page 1 of a listing empty in every earlier run too (an empty category): not counted as empty.
+STAT_EMPTY_AS_BEFORE = "ccme/health/listing_pages_empty_as_before"
 STAT_NO_TITLE = "ccme/health/articles_without_title"
 STAT_SITE_CHANGED = "ccme/site_changed"
 _READ_WITHOUT_ITEMS = ("listing_empty", "listing_not_a_listing")
@@ -141,7 +143,8 @@ class SiteHealthExtension:
             return
         listing_pages = int(stats.get_value("ccme/listing_pages", 0))
         failed = self.listings_failed - self.listings_with_items
-        empty = listing_pages - len(self.listings_with_items) - len(failed)
+        as_before = int(stats.get_value(STAT_EMPTY_AS_BEFORE, 0))
+        empty = listing_pages - len(self.listings_with_items) - len(failed) - as_before
         stats.set_value(STAT_EMPTY_LISTINGS, max(0, empty))
         messages = assess(HealthCounts.from_stats(stats.get_stats()), self.thresholds)
         if messages:

@@ -151,3 +151,27 @@ def test_a_healthy_crawl_records_no_change(tmp_path: Path) -> None:
         [],
         [{"site_changed": None}],
     )
+
+
+@pytest.mark.integration
+def test_a_category_empty_in_earlier_runs_too_is_no_change(tmp_path: Path) -> None:
+    """WordPress lists a category with no posts (200, no items): a refresh, which reads page 1
+    of each listing, finds those as empty as before."""
+    db = tmp_path / "ccme.sqlite"
+    with MirrorServer(generate_site(40, seed=20261201, variant="partial")) as server:
+        crawl(db, server)
+        refresh = crawl(db, server)
+    assert (refresh["returncode"], refresh["site_changed"]) == (0, [])
+
+
+@pytest.mark.integration
+def test_listings_that_had_posts_and_lost_them_say_the_site_changed(tmp_path: Path) -> None:
+    db = tmp_path / "ccme.sqlite"
+    with MirrorServer(generate_site(40, seed=8)) as server:
+        assert crawl(db, server)["returncode"] == 0
+    with MirrorServer(generate_site(40, seed=8, variant="redesigned")) as server:
+        refresh = crawl(db, server)
+    assert (refresh["returncode"], [m.split(":")[0] for m in refresh["site_changed"]]) == (
+        7,
+        ["listing pages with no items"],
+    )

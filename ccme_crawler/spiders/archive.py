@@ -56,6 +56,7 @@ from ccme_crawler.items import (
 from ccme_crawler.middlewares import FetchFailed
 from ccme_crawler.records import listing_entries, listing_from_response, page_from_response
 from ccme_crawler.run import SITE_DOWN, Run, SpiderView, close_spider
+from ccme_crawler.site_health import STAT_EMPTY_AS_BEFORE
 from ccme_crawler.spiders.listing_health import (
     announced_last_page,
     listing_404_fault,
@@ -84,6 +85,7 @@ from ccme_crawler.urls import (
     listing_page_url,
     listing_path,
     normalize_base_url,
+    shortlink_post_id,
     to_crawl_url,
 )
 
@@ -198,6 +200,8 @@ class ArchiveSpider(scrapy.Spider):
     scheduled: set[int]
     walks: dict[str, _Walk]
     known: set[int]  # set in start(), from the run
+    known_posts: set[int]  # post ids of the stored articles, set in start()
+    listings_with_posts: set[str]  # listings on which earlier runs saw posts, set in start()
     rediscover: bool
     discovery_max_age: float
     sitemap_backfill: bool
@@ -268,6 +272,8 @@ class ArchiveSpider(scrapy.Spider):
         # archive, and 64-bit hashes take a fifth of the memory (a collision among a few hundred
         # thousand is not a practical concern).
         spider.scheduled = set()
+        spider.known_posts = set()
+        spider.listings_with_posts = set()
         spider.walks = {}
         spider.findings = None
         spider.discovery_pending = 0
@@ -297,6 +303,8 @@ class ArchiveSpider(scrapy.Spider):
     def _start_requests(self) -> Iterator[Any]:
         state = self.state
         self.known = state.stored_url_hashes()
+        self.known_posts = state.stored_post_ids()
+        self.listings_with_posts = state.listings_with_posts()
         if self.recheck:
             for row in state.articles_for_recheck(self.recheck_since):
                 yield self._recheck_request(row)
@@ -629,6 +637,8 @@ class ArchiveSpider(scrapy.Spider):
             yield ListingStatus(category, response.status, utc_now())
         if page == 1 and listing.category_label:
             yield CategoryLabel(category, listing.category_label)
+        if page == 1 and not listing.items and self._empty_as_before(category):
+            self.crawler.stats.inc_value(STAT_EMPTY_AS_BEFORE)
         new_here = 0
         unseen_here = 0
         older_than_since = False
@@ -656,7 +666,7 @@ class ArchiveSpider(scrapy.Spider):
                 scheduled=hash(url) in self.scheduled,
                 published_at=listing.items[entry.position].published_at,
                 since=self.since,
-                stored=hash(url) in self.known,
+                stored=self._is_stored(url),
                 walk_mode=walk.mode,
             )
             if hash(url) not in walk.seen:
@@ -692,6 +702,18 @@ class ArchiveSpider(scrapy.Spider):
             yield from self._next_listing_requests(walk, page, listing.last_page)
         walk.done_walking = decision.done_walking
         self._maybe_complete(walk)
+
+    def _empty_as_before(self, category: str) -> bool:
+        """An empty category (WordPress lists a category with no posts, with 200) that earlier
+        runs of this archive also found empty: not a sign that the site changed. Before a
+        first crawl nothing is known, and an empty page 1 counts."""
+        return bool(self.listings_with_posts) and category not in self.listings_with_posts
+
+    def _is_stored(self, url: str) -> bool:
+        if hash(url) in self.known:
+            return True
+        post_id = shortlink_post_id(url)  # stored under its permalink
+        return post_id is not None and post_id in self.known_posts
 
     @staticmethod
     def _progress(walk: _Walk) -> WalkProgress:

@@ -102,6 +102,18 @@ def fts_match_expression(query: str) -> str | None:
 class ArchiveQueries(Connection):
     """Reads over the whole archive."""
 
+    def listings_with_posts(self) -> set[str]:
+        """The listing paths on which some earlier run saw a post."""
+        rows = self.conn.execute("SELECT DISTINCT category_path FROM listing_entries")
+        return {path for (path,) in rows}
+
+    def iter_article_post_ids(self) -> Iterator[int]:
+        """The site's post id of every stored article that has one, streamed."""
+        for (post_id,) in self.conn.execute(
+            "SELECT post_id FROM articles WHERE post_id IS NOT NULL"
+        ):
+            yield int(post_id)
+
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 

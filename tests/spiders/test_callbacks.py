@@ -115,3 +115,29 @@ def test_listing_page_that_fails_stops_its_walk(spider: ArchiveSpider) -> None:
     walk = _walk(spider)
     list(spider.listing_failed(_failure(LISTING_URL, 1, 500)))
     assert walk.stopped is True
+
+
+def _page_one_linking_a_shortlink(spider: ArchiveSpider, post_id: int) -> list[Any]:
+    """Page one with its first post linked as ``/?p=ID`` (the permalink answers it with 301)."""
+    first = _listed_urls(spider)[0].encode()
+    html = listing_html()
+    assert first in html
+    html = html.replace(first, f"https://www.ccme.org.ma/?p={post_id}".encode())
+    return list(spider.parse_listing(response(LISTING_URL, html), CATEGORY, page=1))
+
+
+def test_listing_page_requests_a_shortlink_of_a_post_not_stored(spider: ArchiveSpider) -> None:
+    _walk(spider)
+    requested = {
+        r.cb_kwargs["url"] for r in _article_requests(_page_one_linking_a_shortlink(spider, 61820))
+    }
+    assert "https://www.ccme.org.ma/?p=61820" in requested
+
+
+def test_listing_page_skips_a_shortlink_of_a_stored_post(spider: ArchiveSpider) -> None:
+    spider.known_posts = {61820}  # stored under its permalink
+    _walk(spider)
+    requested = {
+        r.cb_kwargs["url"] for r in _article_requests(_page_one_linking_a_shortlink(spider, 61820))
+    }
+    assert "https://www.ccme.org.ma/?p=61820" not in requested
