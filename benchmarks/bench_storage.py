@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import fresh_dir, print_rows, row
 
+import ccme_crawler.stories  # noqa: F401 - imported before timing (the store imports it on first use)
 from ccme_crawler.extraction import content_hash, normalize_source
 from ccme_crawler.items import ArticleRecord, ExtractedArticle, WarcPointer
 from ccme_crawler.storage import Storage, record_row
