@@ -9,6 +9,7 @@ storage untouched.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -116,14 +117,21 @@ class DeduplicateArticlePipeline(_CrawlerPipeline):
 
 
 class StoreArticlePipeline(_CrawlerPipeline):
-    """Writes records, listing entries and failures to SQLite, one transaction each.
+    """Writes records, listing entries and failures to SQLite, a few records a transaction.
 
-    A write SQLite refuses (disk full, I/O error) stops the run with close reason
-    ``storage_error`` (exit status 74): the failed transaction was rolled back, so the file
-    holds whole records only, and the next run fetches what was not stored.
+    Each record is written whole or not at all (a savepoint of its own) into the open group
+    transaction, which is committed once it holds ``CCME_STORE_GROUP`` records or is
+    ``CCME_STORE_GROUP_MS`` milliseconds old (1 record: one transaction each). An item leaves
+    the pipeline, and is counted, only once its group is committed: a process killed meanwhile
+    loses whole records that the next run fetches again.
 
-    A write lock held by another process does not block the reactor: each write tries once
-    without waiting, and is tried again after a pause (the downloads go on meanwhile) for at
+    A write SQLite refuses (disk full, I/O error), or a commit it refuses, stops the run with
+    close reason ``storage_error`` (exit status 74): the failed transaction was rolled back, so
+    the file holds whole records only; the records it held are not counted as stored, and the
+    next run fetches what was not stored.
+
+    A write lock held by another process does not block the reactor: a group begins without
+    waiting for it, and is tried again after a pause (the downloads go on meanwhile) for at
     most ``CCME_WRITE_WAIT`` seconds. A write that cannot happen in that time is a failure of
     that page (``storage_busy``), kept in memory and recorded at the end of the run; its walk
     stays incomplete and the next run fetches the page again.
@@ -134,21 +142,31 @@ class StoreArticlePipeline(_CrawlerPipeline):
         self.broken: str | None = None
         self.write_wait = crawler.settings.getfloat("CCME_WRITE_WAIT", 60.0)
         self.gone_after = crawler.settings.getint("CCME_GONE_AFTER", 3)
+        self.group_records = max(1, crawler.settings.getint("CCME_STORE_GROUP", 64))
+        self.group_seconds = crawler.settings.getfloat("CCME_STORE_GROUP_MS", 200.0) / 1000
+
+    def close_spider(self) -> None:
+        run = Run.existing(self.crawler)
+        if run is not None and self.broken is None:
+            try:
+                run.storage.commit_group()  # none open once every item has left; to be sure
+            except StorageWriteError as exc:
+                self._broken(run, exc)
 
     async def process_item(self, item: Any) -> Any:
         if self.broken is not None:
-            # Logged once below; the items still in flight are dropped quietly (the next run
-            # fetches them again).
-            raise DropItem(
-                f"not stored: the database cannot be written ({self.broken})", log_level="DEBUG"
-            )
+            raise self._dropped()
         state = Run.of(self.crawler)
+        storage = state.storage
         waited, pause = 0.0, _FIRST_PAUSE
         while True:
+            counts: list[tuple[str, int]] = []  # applied once the record is committed
             try:
-                with state.storage.busy_timeout(0):
-                    self._write(state, item)
-                return item
+                with storage.group_write() as group:
+                    self._write(state, item, counts)
+                if group.records >= self.group_records:
+                    storage.commit_group()
+                break
             except StorageBusyError as exc:
                 if waited >= self.write_wait:
                     self._not_written(state, item, str(exc), waited)
@@ -160,26 +178,47 @@ class StoreArticlePipeline(_CrawlerPipeline):
                 waited += pause
                 pause = min(pause * 2, _LONGEST_PAUSE)
             except StorageWriteError as exc:
-                self.broken = str(exc)
-                self.stats.set_value("ccme/storage_error", self.broken)
-                logger.error(
-                    "Cannot write to the database %s (%s): stopping the run",
-                    state.storage.path,
-                    exc,
-                )
-                close_spider(self.crawler, STORAGE_ERROR)
-                raise DropItem(
-                    f"not stored: the database cannot be written ({exc})", log_level="DEBUG"
-                ) from exc
+                self._broken(state, exc)
+                raise self._dropped() from exc
+        while not group.done:
+            # Every record of the group waits for its deadline; the first one awake commits.
+            await sleep(max(0.0, group.opened_at + self.group_seconds - time.monotonic()))
+            if not group.done:
+                try:
+                    storage.commit_group()
+                except StorageWriteError as exc:
+                    self._broken(state, exc)
+        if group.error is not None:
+            self._broken(state, group.error)
+            raise self._dropped() from group.error
+        for key, value in counts:
+            self.stats.inc_value(key, value)
+        return item
 
-    def _write(self, state: Run, item: Any) -> None:
+    def _broken(self, state: Run, exc: Exception) -> None:
+        if self.broken is not None:
+            return  # logged once; the items still in flight are dropped quietly
+        self.broken = str(exc)
+        self.stats.set_value("ccme/storage_error", self.broken)
+        logger.error(
+            "Cannot write to the database %s (%s): stopping the run", state.storage.path, exc
+        )
+        close_spider(self.crawler, STORAGE_ERROR)
+
+    def _dropped(self) -> DropItem:
+        # The next run fetches it again.
+        return DropItem(
+            f"not stored: the database cannot be written ({self.broken})", log_level="DEBUG"
+        )
+
+    def _write(self, state: Run, item: Any, counts: list[tuple[str, int]]) -> None:
         if isinstance(item, ArticleRecord):
             result = state.storage.upsert_article(item, state.run_id)
-            self.stats.inc_value(f"ccme/articles/{result.outcome}")
+            counts.append((f"ccme/articles/{result.outcome}", 1))
         elif isinstance(item, ListingEntry):
             state.storage.record_listing_entry(item)
         elif isinstance(item, PageFailure):
-            self._write_failure(state, item)
+            self._write_failure(state, item, counts)
         elif isinstance(item, NotModified):
             state.storage.record_not_modified(item.url, item.checked_at)
         elif isinstance(item, CategoryLabel):
@@ -187,26 +226,22 @@ class StoreArticlePipeline(_CrawlerPipeline):
         elif isinstance(item, DISCOVERY_ITEMS):
             state.storage.discovery.record(item, state.run_id)
 
-    def _write_failure(self, state: Run, failure: PageFailure) -> None:
+    def _write_failure(
+        self, state: Run, failure: PageFailure, counts: list[tuple[str, int]]
+    ) -> None:
         """Record a failure; an article that answered 404 on ``CCME_GONE_AFTER`` visits is gone
         for good (``gone_pages``): its 404 is no longer a failure of the run."""
         not_found = failure.kind == "article" and failure.status == 404 and self.gone_after > 0
         storage = state.storage
         if not_found and storage.is_gone(failure.url):
             storage.mark_gone(failure.url, 404, 1)
-            self._uncount(failure)
+            counts += _uncounted(failure)
             return
         storage.record_failure(failure, state.run_id)
         if not_found and (visits := storage.not_found_visits(failure.url)) >= self.gone_after:
             logger.info("Gone for good after %s visits answering 404: %s", visits, failure.url)
             storage.mark_gone(failure.url, 404, visits)
-            self._uncount(failure)
-
-    def _uncount(self, failure: PageFailure) -> None:
-        # Counted as a failure where the 404 was met (the spider); a gone page is not one.
-        self.stats.inc_value("ccme/failures", -1)
-        self.stats.inc_value(f"ccme/failures/{failure.reason}", -1)
-        self.stats.inc_value("ccme/articles/gone")
+            counts += _uncounted(failure)
 
     def _not_written(self, state: Run, item: Any, error: str, waited: float) -> None:
         detail = f"database locked by another process for {waited:.0f} s ({error})"
@@ -236,6 +271,15 @@ class StoreArticlePipeline(_CrawlerPipeline):
         self.stats.inc_value("ccme/failures")
         self.stats.inc_value("ccme/failures/storage_busy")
         state.not_written(failure, category)
+
+
+def _uncounted(failure: PageFailure) -> list[tuple[str, int]]:
+    # Counted as a failure where the 404 was met (the spider); a gone page is not one.
+    return [
+        ("ccme/failures", -1),
+        (f"ccme/failures/{failure.reason}", -1),
+        ("ccme/articles/gone", 1),
+    ]
 
 
 # Pauses between tries of a write the lock refused: short at first, then every two seconds.

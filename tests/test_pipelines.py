@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from ccme_crawler.pipelines import (
     StoreArticlePipeline,
 )
 from ccme_crawler.run import Run
+from ccme_crawler.storage import Storage
 from tests.helpers import rows
 from tests.records.helpers import EMPTY_POST, PNG, article_html, crawled_page
 from tests.storage.records import MEDIAS, URL, make_record
@@ -195,3 +198,85 @@ def test_store_drops_every_item_after_a_storage_error(store_crawler: Crawler) ->
     Run.of(store_crawler).storage.conn.execute("PRAGMA query_only = OFF")
     with pytest.raises(DropItem, match="not stored"):
         asyncio.run(pipeline.process_item(make_record()))
+
+
+def _another(url: str) -> ArticleRecord:
+    record = make_record()
+    return dataclasses.replace(record, article=dataclasses.replace(record.article, url=url))
+
+
+TWO = [make_record(), _another("https://www.ccme.org.ma/un-autre-article/")]
+
+
+def _store_together(crawler: Crawler, items: list[object], before_commit=None) -> list[object]:  # type: ignore[no-untyped-def]
+    # Items in flight at once, as in a crawl: they share one group transaction.
+    pipeline = StoreArticlePipeline.from_crawler(crawler)
+
+    async def scenario() -> list[object]:
+        tasks = [asyncio.ensure_future(pipeline.process_item(item)) for item in items]
+        await asyncio.sleep(0)  # each has written its record into the open group
+        if before_commit is not None:
+            before_commit(Run.of(crawler).storage)
+        return list(await asyncio.gather(*tasks, return_exceptions=True))
+
+    return asyncio.run(scenario())
+
+
+def _break_the_commit(storage: Storage) -> None:
+    # A constraint checked at COMMIT only: SQLite refuses the group's commit itself.
+    storage.conn.execute("PRAGMA defer_foreign_keys = ON")
+    with storage.group_write():
+        storage.conn.execute("INSERT INTO article_categories VALUES (?, 999999, 'post')", (URL,))
+
+
+def test_store_passes_an_item_on_only_once_it_is_committed(store_crawler: Crawler) -> None:
+    _store(store_crawler, make_record())
+    with sqlite3.connect(_db(store_crawler)) as other:  # another process's view
+        assert other.execute("SELECT url FROM articles").fetchall() == [(URL,)]
+
+
+def test_store_commits_items_in_flight_together(store_crawler: Crawler) -> None:
+    seen: list[int] = []
+    _store_together(
+        store_crawler,
+        TWO,
+        lambda storage: seen.append(len(rows(_db(store_crawler), "SELECT url FROM articles"))),
+    )
+    assert (seen, len(rows(_db(store_crawler), "SELECT url FROM articles"))) == ([0], 2)
+
+
+def test_store_counts_items_committed_together(store_crawler: Crawler) -> None:
+    _store_together(store_crawler, TWO)
+    assert _stat(store_crawler, "ccme/articles/new") == 2
+
+
+def test_store_commits_a_full_group_at_once(tmp_path: Path) -> None:
+    db = tmp_path / "ccme.sqlite"
+    settings = {"CCME_DB_PATH": str(db), "CCME_LOCK_HELD": True, "CCME_STORE_GROUP": 1}
+    crawler = get_crawler(settings_dict=settings)
+    seen: list[int] = []
+    try:
+        _store_together(
+            crawler, TWO, lambda storage: seen.append(len(rows(db, "SELECT url FROM articles")))
+        )
+    finally:
+        Run.of(crawler).storage.close()
+    assert seen == [2]
+
+
+def test_store_drops_every_item_of_a_refused_commit(store_crawler: Crawler) -> None:
+    results = _store_together(store_crawler, TWO, _break_the_commit)
+    assert [type(result) for result in results] == [DropItem, DropItem]
+
+
+def test_store_counts_no_item_of_a_refused_commit(store_crawler: Crawler) -> None:
+    _store_together(store_crawler, TWO, _break_the_commit)
+    assert (
+        _stat(store_crawler, "ccme/articles/new"),
+        rows(_db(store_crawler), "SELECT url FROM articles"),
+    ) == (None, [])
+
+
+def test_store_notes_a_refused_commit_as_a_storage_error(store_crawler: Crawler) -> None:
+    _store_together(store_crawler, TWO, _break_the_commit)
+    assert "FOREIGN KEY" in str(_stat(store_crawler, "ccme/storage_error"))

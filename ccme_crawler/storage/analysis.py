@@ -43,6 +43,10 @@ class AnalysisStore(Connection):
         super().__init__(conn, path)
         self._story_index: StoryIndex | None = None
 
+    def _forget_uncommitted(self) -> None:
+        # Assignments of records a rollback undid: reloaded from the file on next use.
+        self._story_index = None
+
     def _write_countries(
         self,
         url: str,

@@ -7,8 +7,10 @@ the whole record or nothing.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ccme_crawler.clock import utc_now
@@ -73,6 +75,20 @@ class UpsertResult:
 
 class ArticleStore(AnalysisStore):
     """Writes and reads of articles and what hangs off them."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        super().__init__(conn, path)
+        # Rows this connection has read or written, so that each record does not look them up
+        # again: category path -> (id, label); source name -> id; (alias, source id) pairs.
+        self._categories: dict[str, tuple[int, str | None]] = {}
+        self._sources: dict[str, int] = {}
+        self._aliases: set[tuple[str, int]] = set()
+
+    def _forget_uncommitted(self) -> None:
+        super()._forget_uncommitted()
+        self._categories.clear()
+        self._sources.clear()
+        self._aliases.clear()
 
     def iter_article_urls(self) -> Iterator[str]:
         """Every stored article's URL, streamed (an archive holds hundreds of thousands)."""
@@ -148,7 +164,11 @@ class ArticleStore(AnalysisStore):
                     (art.url, cat_id),
                 )
             if record.listing_category:
-                self._link_listing(art.url, record.listing_category, now)
+                # Its category is linked with the others just below.
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO listing_entries VALUES (?, ?, ?)",
+                    (art.url, record.listing_category, now),
+                )
             self._link_pending_listings(art.url)
             self.conn.execute(
                 """INSERT INTO article_checks (url, checked_at, http_status, etag, last_modified)
@@ -286,33 +306,41 @@ class ArticleStore(AnalysisStore):
         ]
 
     def _category_id(self, path: str, label: str | None, language: str | None) -> int:
-        row = self.conn.execute(
-            "SELECT id, label FROM categories WHERE path = ?", (path,)
-        ).fetchone()
-        if row:
-            if label and row[1] != label:
-                self.conn.execute("UPDATE categories SET label = ? WHERE id = ?", (label, row[0]))
-            return int(row[0])
-        cur = self.conn.execute(
-            "INSERT INTO categories (path, label, language) VALUES (?, ?, ?)",
-            (path, label, language),
-        )
-        return int(cur.lastrowid or 0)
+        known = self._categories.get(path)
+        if known is None:
+            row = self.conn.execute(
+                "SELECT id, label FROM categories WHERE path = ?", (path,)
+            ).fetchone()
+            if row is None:
+                cur = self.conn.execute(
+                    "INSERT INTO categories (path, label, language) VALUES (?, ?, ?)",
+                    (path, label, language),
+                )
+                row = (int(cur.lastrowid or 0), label)
+            known = self._categories[path] = (int(row[0]), row[1])
+        if label and known[1] != label:
+            self.conn.execute("UPDATE categories SET label = ? WHERE id = ?", (label, known[0]))
+            known = self._categories[path] = (known[0], label)
+        return known[0]
 
     def _source_id(self, raw: str | None, canonical: str | None) -> int | None:
         if not canonical:
             return None
-        row = self.conn.execute("SELECT id FROM sources WHERE name = ?", (canonical,)).fetchone()
-        if row:
-            source_id = int(row[0])
-        else:
-            source_id = int(
-                self.conn.execute("INSERT INTO sources (name) VALUES (?)", (canonical,)).lastrowid
-                or 0
-            )
-        if raw:
+        source_id = self._sources.get(canonical)
+        if source_id is None:
+            row = self.conn.execute(
+                "SELECT id FROM sources WHERE name = ?", (canonical,)
+            ).fetchone()
+            if row:
+                source_id = int(row[0])
+            else:
+                cur = self.conn.execute("INSERT INTO sources (name) VALUES (?)", (canonical,))
+                source_id = int(cur.lastrowid or 0)
+            self._sources[canonical] = source_id
+        if raw and (raw, source_id) not in self._aliases:
             self.conn.execute(
                 "INSERT OR IGNORE INTO source_aliases (raw, source_id) VALUES (?, ?)",
                 (raw, source_id),
             )
+            self._aliases.add((raw, source_id))
         return source_id

@@ -1,23 +1,28 @@
 """Opening a database: file checks, pragmas, WAL, the busy timeout, migrations, transactions.
 
 Every write is one explicit transaction (``BEGIN IMMEDIATE … COMMIT``), so a crash at any point
-leaves either the whole record or nothing. The database runs in WAL mode so that readers
-(Datasette, ``ccme-crawler stats``) never block the crawl, nor the crawl them.
+leaves either the whole record or nothing. A crawl groups its records (:meth:`Connection.
+group_write`): one transaction holds several, each inside a savepoint of its own, so that a record
+is still whole or absent and a refused commit loses the group, never part of a record. The
+database runs in WAL mode so that readers (Datasette, ``ccme-crawler stats``) never block the
+crawl, nor the crawl them.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Self
 
 import sqlite_utils
 
 from ccme_crawler.storage import schema
-from ccme_crawler.storage.errors import StorageError, write_error
+from ccme_crawler.storage.errors import StorageError, StorageWriteError, write_error
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -45,6 +50,20 @@ def check_database_file(path: Path, *, must_exist: bool = False) -> None:
         raise StorageError(f"{path}: not an SQLite database")
 
 
+@dataclass(slots=True, eq=False)
+class WriteGroup:
+    """Records written into one open transaction, committed (or lost) together."""
+
+    opened_at: float = field(default_factory=time.monotonic)
+    records: int = 0
+    committed: bool = False
+    error: StorageError | None = None  # why the group was rolled back
+
+    @property
+    def done(self) -> bool:
+        return self.committed or self.error is not None
+
+
 class Connection:
     """An open ccme-crawler database: the connection every storage job shares."""
 
@@ -52,6 +71,8 @@ class Connection:
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
+        self._group: WriteGroup | None = None  # the open group transaction
+        self._in_group_record = False
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False, create: bool = True) -> Self:
@@ -109,7 +130,10 @@ class Connection:
         return store
 
     def close(self) -> None:
-        self.conn.close()
+        try:
+            self.commit_group()
+        finally:
+            self.conn.close()
 
     def __enter__(self) -> Self:
         return self
@@ -118,22 +142,18 @@ class Connection:
         self.close()
 
     @contextmanager
-    def busy_timeout(self, milliseconds: int) -> Iterator[None]:
-        """Writes inside wait at most ``milliseconds`` for another connection's write lock
-        (0: not at all), then raise ``StorageBusyError``; the usual timeout after."""
-        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
-        try:
-            yield
-        finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-
-    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; a write SQLite refuses becomes a ``StorageError``.
 
         ``StorageBusyError`` when another connection held the lock past the busy timeout,
         ``StorageWriteError`` for any other refusal (disk full, I/O error, read-only file).
+        Inside :meth:`group_write` it is part of that record; outside, an open group is
+        committed first, so that writes reach the file in the order they were made.
         """
+        if self._in_group_record:
+            yield self.conn
+            return
+        self.commit_group()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -147,7 +167,83 @@ class Connection:
                 raise write_error(exc) from exc
             raise
 
+    @contextmanager
+    def group_write(self) -> Iterator[WriteGroup]:
+        """One record's writes, added to the open group transaction (begun here if there is
+        none); yields the group, to be committed with :meth:`commit_group`.
+
+        Beginning a group does not wait for another connection's write lock: it raises
+        ``StorageBusyError`` at once (the caller waits without blocking, and tries again). A
+        record that raises is rolled back to its savepoint and the group goes on without it,
+        unless SQLite rolled back the whole transaction (it does on a full disk or an I/O
+        error): then the group is lost, ``group.error`` says why, and the error is raised.
+        """
+        assert not self._in_group_record, "group writes do not nest"
+        if self._group is None:
+            # The only wait-free statement of the group: two pragmas a group, not a record.
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise write_error(exc) from exc
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._group = WriteGroup()
+        group = self._group
+        self._in_group_record = True
+        try:
+            self.conn.execute("SAVEPOINT record")
+            yield group
+            self.conn.execute("RELEASE record")
+        except BaseException as exc:
+            error = write_error(exc) if isinstance(exc, sqlite3.OperationalError) else None
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK TO record")
+                    self.conn.execute("RELEASE record")
+                except sqlite3.Error:
+                    self._rollback()  # the whole group, rather than keep part of a record
+                self._forget_uncommitted()
+            if not self.conn.in_transaction:
+                self._lose_group(error or StorageWriteError(f"transaction rolled back ({exc})"))
+            if error is not None:
+                raise error from exc
+            raise
+        finally:
+            self._in_group_record = False
+        group.records += 1
+
+    def commit_group(self) -> None:
+        """Commit the open group, if any. A commit SQLite refuses rolls the group back, sets
+        ``group.error`` and raises the ``StorageWriteError``."""
+        group = self._group
+        if group is None:
+            return
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:  # a deferred constraint fails here too (IntegrityError)
+            error: StorageError = (
+                write_error(exc)
+                if isinstance(exc, sqlite3.OperationalError)
+                else StorageWriteError(str(exc))
+            )
+            self._rollback()
+            self._lose_group(error)
+            raise error from exc
+        self._group = None
+        group.committed = True
+
+    def _lose_group(self, error: StorageError) -> None:
+        group, self._group = self._group, None
+        if group is not None:
+            group.error = error
+        self._forget_uncommitted()
+
+    def _forget_uncommitted(self) -> None:
+        """Drop in-memory state that described writes a rollback undid (see AnalysisStore)."""
+
     def _rollback(self) -> None:
+        self._forget_uncommitted()
         if not self.conn.in_transaction:
             return  # SQLite already rolled back (it does on some I/O errors and disk full)
         # The error that made us roll back is the one to report. Should ROLLBACK fail too, the

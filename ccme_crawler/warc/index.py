@@ -5,16 +5,20 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import heapq
+import io
 import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cdxj_indexer.main import write_cdx_index
+from cdxj_indexer.main import CDXJIndexer, write_cdx_index
+from warcio.recordloader import ArcWarcRecordLoader
+from warcio.statusandheaders import StatusAndHeadersParser
+from warcio.timeutils import iso_date_to_timestamp
 
 from ccme_crawler import __version__
 from ccme_crawler.fsutil import atomic_replace, temp_path_beside
@@ -98,8 +102,63 @@ def indexed_records(directory: Path) -> set[tuple[str, int]]:
     return found
 
 
-def update_cdxj(directory: Path) -> Path:
+# What the indexer reads the HTTP head of a response or revisit record with (warcio's loader,
+# verify_http off as in cdxj-indexer), so that a line made from the bytes written is the line
+# the indexer would read back.
+_HTTP_HEAD_PARSER = StatusAndHeadersParser(ArcWarcRecordLoader.HTTP_TYPES, False)
+_SPACE = CDXJIndexer.RE_SPACE
+_URL_KEY = CDXJIndexer(None, []).get_url_key
+
+
+def cdxj_line(
+    *,
+    rec_type: str,
+    target_uri: str,
+    warc_date: str,
+    block: bytes,
+    payload_digest: str,
+    offset: int,
+    length: int,
+    filename: str,
+) -> str:
+    """The ``index.cdxj`` line cdxj-indexer writes for a response or revisit record of a GET
+    exchange (its ``block``: HTTP head and payload, or a revisit's head alone), made from what
+    the writer knows instead of reading the record back: the same SURT key, timestamp and JSON.
+
+    Raises ``ValueError`` for a record whose line this cannot vouch for (an HTTP head warcio
+    would not parse): its file is then indexed by reading it.
+    """
+    http_headers = None
+    if block and target_uri.startswith(ArcWarcRecordLoader.HTTP_SCHEMES):
+        try:
+            http_headers = _HTTP_HEAD_PARSER.parse(io.BytesIO(block))
+        except EOFError:
+            if rec_type != "revisit":  # the indexer ends the file there
+                raise ValueError(f"no HTTP head in the response to {target_uri}") from None
+        except Exception as exc:  # warcio's parse errors have no common type
+            raise ValueError(f"HTTP head of {target_uri} unreadable ({exc})") from exc
+    fields: dict[str, str] = {"url": target_uri}
+    if rec_type == "revisit":
+        fields["mime"] = "warc/revisit"
+    elif http_headers:  # the indexer's test: a status line or a header
+        mime = http_headers.get_header("content-type")
+        if mime is not None:
+            fields["mime"] = _SPACE.split(mime, 1)[0].strip() if mime else mime
+    if http_headers:
+        fields["status"] = http_headers.get_statuscode()
+    fields["digest"] = payload_digest
+    fields["length"] = str(length)
+    fields["offset"] = str(offset)
+    fields["filename"] = filename
+    key = _URL_KEY(target_uri)
+    return f"{key} {iso_date_to_timestamp(warc_date)} {json.dumps(fields)}\n"
+
+
+def update_cdxj(directory: Path, written: Mapping[str, Sequence[str]] | None = None) -> Path:
     """Add to ``index.cdxj`` the closed WARCs of ``directory`` it does not cover yet.
+
+    ``written``: the lines of files the caller wrote (``cdxj_line``), by file name; those files
+    are not read again. Every other file the index does not cover is read.
 
     A run adds its own files (and those of a run killed before it could index them), so a
     refresh does not pay for re-reading the whole archive. A file another run sharing the folder
@@ -111,30 +170,33 @@ def update_cdxj(directory: Path) -> Path:
     """
     directory = Path(directory)
     with _index_lock(directory):
-        return _update_cdxj(directory)
+        return _update_cdxj(directory, written or {})
 
 
-def _update_cdxj(directory: Path) -> Path:
+def _update_cdxj(directory: Path, written: Mapping[str, Sequence[str]]) -> Path:
     output = directory / INDEX_NAME
-    if not output.exists():
-        return _write_cdxj(directory, output, closed_only=True)
-    with output.open(encoding="utf-8") as fh:
-        indexed = {m.group(1) for line in fh if (m := _FILENAME.search(line))}
-    missing = [
-        str(p) for p in sorted_warcs(directory) if p.name not in indexed and not being_written(p)
-    ]
-    if not missing:
+    indexed: set[str] = set()
+    if output.exists():
+        with output.open(encoding="utf-8") as fh:
+            indexed = {m.group(1) for line in fh if (m := _FILENAME.search(line))}
+    unknown = [p for p in sorted_warcs(directory) if p.name not in indexed]
+    known = sorted(line for p in unknown if p.name in written for line in written[p.name])
+    to_read = [str(p) for p in unknown if p.name not in written and not being_written(p)]
+    if not known and not to_read:
         return output
-    added = temp_path_beside(output)  # the new files' lines, merged into the index below
+    added = temp_path_beside(output)  # the lines of the files read, merged into the index below
     try:
-        write_cdx_index(str(added), missing, {"sort": True, "post_append": True})
+        if to_read:
+            write_cdx_index(str(added), to_read, {"sort": True, "post_append": True})
+        else:
+            added.touch()
         with (
             atomic_replace(output) as merged,
-            output.open(encoding="utf-8") as old,
+            output.open(encoding="utf-8") if output.exists() else io.StringIO() as old,
             added.open(encoding="utf-8") as new,
             merged.open("x", encoding="utf-8") as out,
         ):
-            out.writelines(heapq.merge(old, new))
+            out.writelines(heapq.merge(old, new, known))
     finally:
         added.unlink(missing_ok=True)
     return output

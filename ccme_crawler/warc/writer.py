@@ -18,14 +18,14 @@ import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 
 from ccme_crawler import __version__
 from ccme_crawler.items import WarcPointer
-from ccme_crawler.warc.index import update_cdxj
+from ccme_crawler.warc.index import cdxj_line, update_cdxj
 from ccme_crawler.warc.naming import WARC_SUFFIX, last_serial, sorted_warcs, warc_file_name
 
 logger = logging.getLogger(__name__)
@@ -114,10 +114,16 @@ class WarcWriter:
         self.files_written: list[Path] = []
         self.records_written = 0
         self.revisits_written = 0
+        # Files whose index.cdxj lines were made as their records were written (not read back).
+        self.files_indexed_as_written = 0
         # (target URI, payload digest) -> "WARC-Date WARC-Record-ID" of the first capture, for
         # identical-payload-digest revisits.
         self._captures: dict[bytes, str] = {}
         self._load_captures()
+        # index.cdxj lines of the records written to the current file (None: the file is to be
+        # read by the indexer instead), and of the closed files not indexed yet.
+        self._index_lines: list[str] | None = []
+        self._unindexed: dict[str, list[str]] = {}
 
     # -- files -------------------------------------------------------------------------------
 
@@ -127,6 +133,12 @@ class WarcWriter:
 
     def _open_next(self) -> None:
         self._close_file()
+        if self._unindexed:
+            # A finished file is indexed now, so that its lines are not held to the end.
+            try:
+                self._index()
+            except OSError as exc:
+                logger.warning("Cannot update the WARC index now (%s); retried at the end", exc)
         while True:
             self._serial += 1
             path = self.directory / warc_file_name(self.prefix, datetime.now(UTC), self._serial)
@@ -142,6 +154,7 @@ class WarcWriter:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fh = fh
         self._path = path
+        self._index_lines = []
         self.files_written.append(path)
         try:
             self._write_warcinfo(path.name)
@@ -181,7 +194,25 @@ class WarcWriter:
             self._fh.flush()
             os.fsync(self._fh.fileno())
             self._fh.close()
+            if self._path is not None and self._index_lines is not None:
+                self._unindexed[self._path.name] = self._index_lines
+            self._index_lines = None
         self._fh = None
+
+    def _index(self) -> Path:
+        unindexed, self._unindexed = self._unindexed, {}
+        index = update_cdxj(self.directory, unindexed)
+        self.files_indexed_as_written += len(unindexed)
+        return index
+
+    def _add_index_line(self, rec_type: str, **parts: Any) -> None:
+        if self._index_lines is None:
+            return
+        try:
+            self._index_lines.append(cdxj_line(rec_type=rec_type, **parts))
+        except ValueError as exc:
+            logger.debug("WARC %s: indexed by reading it (%s)", parts["filename"], exc)
+            self._index_lines = None
 
     # -- records -----------------------------------------------------------------------------
 
@@ -269,6 +300,9 @@ class WarcWriter:
             if peer_ip:
                 response_headers_dict["WARC-IP-Address"] = peer_ip
             response_headers_dict.update(extra_headers or {})
+            if request_head.split(b" ", 1)[0].upper() in (b"POST", b"PUT"):
+                # cdxj-indexer keys these by their body too: the file is indexed by reading it.
+                self._index_lines = None
             key = _capture_key(target_uri, digest)
             original = self._captures.get(key)
             if original is not None:
@@ -281,23 +315,30 @@ class WarcWriter:
                         "WARC-Refers-To-Date": original_date,
                     }
                 )
-                offset, length = self._write_record(
-                    "revisit",
-                    response_headers_dict,
-                    response_head,
-                    content_type="application/http;msgtype=response",
-                    payload_digest=digest,
-                )
+                rec_type, block = "revisit", response_head
+            else:
+                rec_type, block = "response", response_head + payload
+            offset, length = self._write_record(
+                rec_type,
+                response_headers_dict,
+                block,
+                content_type="application/http;msgtype=response",
+                payload_digest=digest,
+            )
+            if original is not None:
                 self.revisits_written += 1
             else:
-                offset, length = self._write_record(
-                    "response",
-                    response_headers_dict,
-                    response_head + payload,
-                    content_type="application/http;msgtype=response",
-                    payload_digest=digest,
-                )
                 self._captures[key] = f"{date} {response_id}"
+            self._add_index_line(
+                rec_type,
+                target_uri=target_uri,
+                warc_date=date,
+                block=block,
+                payload_digest=digest,
+                offset=offset,
+                length=length,
+                filename=self._path.name,
+            )
             return WarcPointer(
                 filename=self._path.name,
                 offset=offset,
@@ -316,7 +357,7 @@ class WarcWriter:
         """Flush and close the current file; (re)write ``index.cdxj``. Returns the index path."""
         self._close_file()
         if index and any(self.directory.glob(f"*{WARC_SUFFIX}")):
-            return update_cdxj(self.directory)
+            return self._index()
         return None
 
     def __enter__(self) -> WarcWriter:

@@ -7,7 +7,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from ccme_crawler.warc import package_wacz, write_cdxj
+from ccme_crawler.warc import WarcWriter, package_wacz, write_cdxj
+from ccme_crawler.warc.naming import sorted_warcs
 
 from .helpers import exchange, gzipped_exchange, read_member, write
 
@@ -147,3 +148,65 @@ def test_a_killed_run_left_unindexed_is_indexed_by_the_next(tmp_path: Path) -> N
     index.write_text(only_first)  # as if the second run died before closing its writer
     write(tmp_path, exchange("https://www.ccme.org.ma/fr/c/"))
     assert len(index.read_text().splitlines()) == 3
+
+
+# Exchanges whose index lines differ in every field the indexer reads: revisit, 404 without a
+# reason phrase, no Content-Type, a Content-Type with parameters and odd case, gzip, a port.
+VARIED = [
+    exchange("https://www.ccme.org.ma/fr/z-last/"),
+    gzipped_exchange("https://www.ccme.org.ma/fr/a-first/?p=2&q=x", b"<p>x</p>"),
+    exchange("http://example.org/m", status=404, reason="", payload=b"no"),
+    exchange("http://example.org:8080/bare", response_headers=[], payload=b"raw"),
+    exchange(
+        "http://example.org/css",
+        response_headers=[("content-TYPE", "Text/CSS ;charset=UTF-8")],
+        payload=b"p{}",
+    ),
+    exchange("https://www.ccme.org.ma/fr/z-last/"),  # revisit
+]
+
+
+def _rebuilt(directory: Path, tmp_path: Path) -> str:
+    return write_cdxj(directory, tmp_path / "rebuilt.cdxj").read_text()
+
+
+def test_index_made_as_written_is_the_indexers_own(tmp_path: Path) -> None:
+    warcs = tmp_path / "warc"
+    write(warcs, *VARIED)
+    assert (warcs / "index.cdxj").read_text() == _rebuilt(warcs, tmp_path)
+
+
+def test_index_made_as_written_reads_no_file(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path / "warc")
+    for values in VARIED:
+        writer.write_exchange(**values)
+    writer.close()
+    assert writer.files_indexed_as_written == 1
+
+
+def test_index_made_as_written_across_rotated_files(tmp_path: Path) -> None:
+    warcs = tmp_path / "warc"
+    write(warcs, *VARIED, max_size=1)
+    assert (len(sorted_warcs(warcs)), (warcs / "index.cdxj").read_text()) == (
+        len(VARIED),
+        _rebuilt(warcs, tmp_path),
+    )
+
+
+def test_a_file_left_unindexed_by_a_killed_run_is_read(tmp_path: Path) -> None:
+    warcs = tmp_path / "warc"
+    killed = WarcWriter(warcs)
+    killed.write_exchange(**exchange("http://example.org/killed"))
+    killed.close(index=False)  # as a run killed before it indexed
+    write(warcs, exchange("http://example.org/next"))
+    assert (warcs / "index.cdxj").read_text() == _rebuilt(warcs, tmp_path)
+
+
+def test_a_post_exchange_is_indexed_by_reading_its_file(tmp_path: Path) -> None:
+    warcs = tmp_path / "warc"
+    write(
+        warcs,
+        exchange("http://example.org/get"),
+        exchange("http://example.org/form", request_method="POST", request_body=b"a=1&b=2"),
+    )
+    assert (warcs / "index.cdxj").read_text() == _rebuilt(warcs, tmp_path)

@@ -4,6 +4,7 @@ crawl skips what it captured recently or writes revisits for what did not change
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from ccme_crawler.warc import write_cdxj
 from ccme_mirror import MirrorServer, generate_site
 from ccme_mirror.faults import respond
 from tests.helpers import crawl, rows, run_cli
@@ -219,3 +221,26 @@ def test_failing_requisites_do_not_make_the_site_look_down(tmp_path: Path) -> No
         summary["articles_new"],
         summary["requisites"]["failed"] > 3,
     ) == (0, "finished", len(site.expected_articles()), True)
+
+
+def test_index_of_a_recrawl_is_what_the_indexer_reads_from_its_warcs(
+    crawled: Crawled, tmp_path: Path
+) -> None:
+    # Articles, requisites, a 404, robots.txt and sitemaps; then revisits of all of them.
+    warcs = tmp_path / "warc"
+    shutil.copytree(crawled.folder / "warc", warcs)
+    db = tmp_path / "ccme.sqlite"
+    db.write_bytes((crawled.folder / "ccme.sqlite").read_bytes())
+    categories = [arg for c in crawled.server.site.categories for arg in ("--category", c.path)]
+    crawl(
+        db,
+        crawled.server,
+        "--warc",
+        str(warcs),
+        "--full",
+        *categories,
+        "-s",
+        "CCME_REQUISITES_MAX_AGE_DAYS=0",
+    )
+    rebuilt = write_cdxj(warcs, tmp_path / "rebuilt.cdxj")
+    assert (warcs / "index.cdxj").read_text() == rebuilt.read_text()
