@@ -131,18 +131,26 @@ def _lsh_params(threshold: float) -> tuple[int, int]:
     """(bands, rows) of datasketch's ``MinHashLSH(threshold)``: those minimizing the mean of the
     false positive and false negative probabilities (datasketch integrates with scipy, which
     takes seconds to import; a fine trapezoid grid gives the same choice)."""
+    low, high = np.linspace(0.0, threshold, 4001), np.linspace(threshold, 1.0, 4001)
+
+    def integral(y: np.ndarray, s: np.ndarray) -> float:
+        return float(((y[1:] + y[:-1]) / 2 * np.diff(s)).sum())
+
+    def error(bands: int, rows: int) -> float:
+        false_positive = integral(1 - (1 - low**rows) ** bands, low)
+        false_negative = integral((1 - high**rows) ** bands, high)
+        return 0.5 * false_positive + 0.5 * false_negative
+
     pairs = [(b, r) for b in range(1, NUM_PERM + 1) for r in range(1, NUM_PERM // b + 1)]
-    bands = np.array([b for b, _ in pairs], dtype=float)[:, None]
-    rows = np.array([r for _, r in pairs], dtype=float)[:, None]
+    return min(pairs, key=lambda pair: error(*pair))
 
-    def integral(lo: float, hi: float, positive: bool) -> np.ndarray:
-        s = np.linspace(lo, hi, 4001)
-        candidate = 1 - (1 - s**rows) ** bands  # probability that s shares a band
-        y = candidate if positive else 1 - candidate
-        return ((y[:, 1:] + y[:, :-1]) / 2 * np.diff(s)).sum(axis=1)
 
-    error = 0.5 * integral(0.0, threshold, True) + 0.5 * integral(threshold, 1.0, False)
-    return pairs[int(np.argmin(error))]
+def _grown(array: np.ndarray, rows: int) -> np.ndarray:
+    """``array`` in a new array of ``rows`` rows, the ones added zeroed (np.resize would
+    allocate a whole copy more than asked for and keep it as the view's base)."""
+    grown = np.zeros((rows, *array.shape[1:]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
 
 
 class _Signatures:
@@ -159,33 +167,40 @@ class _Signatures:
         self.bands, self.rows = bands, rows
         self.size = 0
         self.values = np.empty((16, NUM_PERM), dtype=np.uint32)
-        self.band_keys = np.empty((16, bands), dtype=np.uint64)
-        self.shingles = np.empty(16, dtype=np.int64)
+        # Bands of one or two values are compared as they lie in ``values`` (two uint32 read as
+        # one uint64); wider ones by a hash of each, kept here.
+        self.hashed_bands = np.empty((16 if rows > 2 else 0, bands), dtype=np.uint64)
+        self.shingles = np.empty(16, dtype=np.uint32)
         self.stories = np.empty(16, dtype=np.int64)
         self.live = np.zeros(16, dtype=bool)
         self.row_of: dict[Hashable, int] = {}
 
     def _band_keys(self, values: np.ndarray) -> np.ndarray:
-        """One exact key per band (its values in one integer), or the band's bytes hashed when
-        a band holds more than two values."""
-        banded = values[: self.bands * self.rows].reshape(self.bands, self.rows).astype(np.uint64)
+        """One key per band of each row of ``values`` (2-D): exact for bands of one or two
+        values, the band's bytes hashed for wider ones."""
+        width = self.bands * self.rows
         if self.rows == 1:
-            return banded[:, 0]
+            return values[:, :width]
         if self.rows == 2:
-            return (banded[:, 0] << np.uint64(32)) | banded[:, 1]
-        return np.array([hash(band.tobytes()) for band in banded], dtype=np.int64).view(np.uint64)
+            return values[:, :width].view(np.uint64)
+        banded = values[:, :width].reshape(len(values), self.bands, self.rows)
+        hashes = [[hash(band.tobytes()) for band in row] for row in banded]
+        return np.array(hashes, dtype=np.int64).view(np.uint64)
 
     def add(self, key: Hashable, signature: _Signature, story: int) -> None:
         if self.size == len(self.live):
-            grow = len(self.live) * 2
-            self.values = np.resize(self.values, (grow, NUM_PERM))
-            self.band_keys = np.resize(self.band_keys, (grow, self.bands))
-            self.shingles = np.resize(self.shingles, grow)
-            self.stories = np.resize(self.stories, grow)
-            self.live = np.concatenate([self.live, np.zeros(grow - len(self.live), dtype=bool)])
+            # Half again, not twice: the index is a crawl's largest memory.
+            grow = len(self.live) * 3 // 2
+            self.values = _grown(self.values, grow)
+            if self.rows > 2:
+                self.hashed_bands = _grown(self.hashed_bands, grow)
+            self.shingles = _grown(self.shingles, grow)
+            self.stories = _grown(self.stories, grow)
+            self.live = _grown(self.live, grow)
         row = self.size
         self.values[row] = signature.values
-        self.band_keys[row] = self._band_keys(self.values[row])
+        if self.rows > 2:
+            self.hashed_bands[row] = self._band_keys(self.values[row : row + 1])[0]
         self.shingles[row], self.stories[row], self.live[row] = signature.shingles, story, True
         self.row_of[key] = row
         self.size += 1
@@ -202,7 +217,8 @@ class _Signatures:
         if n == 0:
             return None
         values = query.values
-        hit = (self.band_keys[:n] == self._band_keys(values)).any(axis=1) & self.live[:n]
+        stored = self.hashed_bands[:n] if self.rows > 2 else self._band_keys(self.values[:n])
+        hit = (stored == self._band_keys(values[None, :])[0]).any(axis=1) & self.live[:n]
         rows = np.flatnonzero(hit)
         if rows.size == 0:
             return None
@@ -216,7 +232,7 @@ class _Signatures:
                 return None
         # The same arithmetic as _similarity, one candidate per element.
         jaccard = np.count_nonzero(self.values[rows] == values, axis=1) / NUM_PERM
-        shingles = self.shingles[rows]
+        shingles = self.shingles[rows].astype(np.int64)
         shared = jaccard * (query.shingles + shingles) / (1 + jaccard)
         containment = np.minimum(1.0, shared / np.minimum(query.shingles, shingles))
         joined = containment >= min_containment
