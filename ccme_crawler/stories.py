@@ -74,8 +74,9 @@ def story_signature(body: str) -> bytes | None:
     a, b = _permutations()
     # One row a shingle, one column a permutation; uint32 arithmetic wraps, which is the
     # scheme's modulo 2**32.
-    values = (_fmix32(hashes)[:, None] * a + b).min(axis=0).astype("<u4")
-    return _HEADER.pack(_FORMAT, len(shingles)) + values.tobytes()
+    values: np.ndarray = (_fmix32(hashes)[:, None] * a + b).min(axis=0).astype("<u4")
+    packed: bytes = values.tobytes()
+    return _HEADER.pack(_FORMAT, len(shingles)) + packed
 
 
 _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
@@ -87,7 +88,8 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     s1, m1, s2, m2 = _FMIX32
     h = (h ^ (h >> s1)) * m1
     h = (h ^ (h >> s2)) * m2
-    return h ^ (h >> s1)
+    mixed: np.ndarray = h ^ (h >> s1)
+    return mixed
 
 
 @lru_cache(maxsize=1)
