@@ -25,6 +25,7 @@ from typing import TypeVar
 from ccme_crawler.extraction.countries import extract_countries
 from ccme_crawler.items import ArticleAnalysis, ArticleRecord, PageFailure, RawPage
 from ccme_crawler.records import record_from_page
+from ccme_crawler.stories import story_signature
 
 Result = ArticleRecord | PageFailure
 T = TypeVar("T")
@@ -49,8 +50,6 @@ def analysed_record(page: RawPage) -> Result:
     storage files beside a new or changed article, computed here rather than in storage."""
     result = record_from_page(page)
     if isinstance(result, ArticleRecord):
-        from ccme_crawler.stories import story_signature  # datasketch: only where it is used
-
         article = result.article
         result.analysis = ArticleAnalysis(
             countries=extract_countries(article.title, article.body, article.language),

@@ -83,3 +83,18 @@ def test_combining_marks_are_those_unicodedata_names() -> None:
     every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
     kept = "".join(ch for ch in every if not unicodedata.combining(ch))
     assert countries._without_combining_marks(every) == kept
+
+
+def test_signature_values_are_those_of_datasketch_minhash() -> None:
+    body = load_pairs()[0].a[0]
+    reference = MinHash(num_perm=stories.NUM_PERM, scheme="affine32")
+    reference.update_batch([s.encode("utf-8") for s in stories.story_shingles(body)])
+    signature = story_signature(body) or b""
+    values = np.frombuffer(signature, dtype="<u4", offset=stories._HEADER.size)
+    assert values.tolist() == reference.hashvalues.tolist()
+
+
+def test_lsh_parameters_are_those_datasketch_picks() -> None:
+    thresholds = [0.1, 0.2, 0.3, 0.5, 0.8]
+    indexes = [MinHashLSH(threshold=t, num_perm=stories.NUM_PERM) for t in thresholds]
+    assert [stories._lsh_params(t) for t in thresholds] == [(i.b, i.r) for i in indexes]
