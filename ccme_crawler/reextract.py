@@ -83,19 +83,27 @@ def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> R
         pool = ExtractionPool(default_workers() if workers is None else workers)
         try:
             captures = iter_captured_pages(warc_dir, summary.damaged)
+            # Outcomes are counted once their group of records is committed.
+            pending: Counter[str] = Counter()
             for page, result in pool.extract_all(captures, article_page):
                 if result is None:
                     url = page.target_uri
                     if page.status == 200 and is_listing_url(url) and not is_discovery_url(url):
                         summary.listing_pages += 1
-                        listing = store_listing(storage, page)
+                        with storage.batch_record():
+                            listing = store_listing(storage, page)
                         if isinstance(listing, PageFailure):
                             summary.failures[listing.reason] += 1
                 elif isinstance(result, ArticleRecord):
-                    outcome = storage.upsert_article(result, run_id, correct=True).outcome
-                    summary.outcomes[outcome] += 1
+                    with storage.batch_record() as group:
+                        pending[storage.upsert_article(result, run_id, correct=True).outcome] += 1
+                    if group.committed:
+                        summary.outcomes += pending
+                        pending.clear()
                 else:
                     summary.failures[result.reason] += 1
+            storage.commit_group()
+            summary.outcomes += pending
             if summary.damaged:
                 status = "incomplete"
         except BaseException:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from ccme_crawler import stories
 from ccme_crawler.extraction.countries import extract_countries
 from ccme_crawler.items import ArticleAnalysis
 from ccme_crawler.storage.connection import Connection
@@ -26,14 +27,6 @@ if TYPE_CHECKING:
 
 BATCH = 500
 TOP_COUNTRIES = 20
-
-
-def _stories_module() -> Any:
-    # Imported on first use: datasketch (and scipy under it) add over a second to the start of
-    # every command that never clusters anything.
-    from ccme_crawler import stories
-
-    return stories
 
 
 class AnalysisStore(Connection):
@@ -70,14 +63,14 @@ class AnalysisStore(Connection):
                 FROM article_stories st JOIN articles a ON a.url = st.article_url
                 ORDER BY a.rowid"""
             )
-            self._story_index = _stories_module().StoryIndex.from_assignments(rows)
+            self._story_index = stories.StoryIndex.from_assignments(rows)
         return self._story_index
 
     def _write_story(
         self, url: str, body: str, language: str | None, signature: bytes | None = None
     ) -> None:
         if signature is None:
-            signature = _stories_module().story_signature(body)
+            signature = stories.story_signature(body)
         story = self._stories().assign(url, signature, language)
         self.conn.execute(
             """INSERT INTO article_stories (article_url, story_id, signature) VALUES (?, ?, ?)
@@ -143,7 +136,6 @@ class AnalysisStore(Connection):
         Returns the number of articles assigned. A rebuild replays every article in storage
         order, as the crawls stored them, and writes all stories in one transaction.
         """
-        stories = _stories_module()
         if rebuild:
             self._story_index = stories.StoryIndex()
             rows: list[tuple[str, int, bytes | None]] = []

@@ -26,6 +26,10 @@ from ccme_crawler.storage.errors import StorageError, StorageWriteError, write_e
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
+# A transaction of a batch job holds this many records or this many seconds of them, at most:
+# a reextract killed midway loses no more (whole records), and readers see it progress.
+BATCH_GROUP_RECORDS = 256
+BATCH_GROUP_SECONDS = 0.5
 
 
 def check_database_file(path: Path, *, must_exist: bool = False) -> None:
@@ -168,7 +172,19 @@ class Connection:
             raise
 
     @contextmanager
-    def group_write(self) -> Iterator[WriteGroup]:
+    def batch_record(self, group_records: int = BATCH_GROUP_RECORDS) -> Iterator[WriteGroup]:
+        """One record of a batch job (``reextract``, ``import``): a :meth:`group_write` that
+        waits for another connection's write lock as a transaction does, its group committed
+        every ``group_records`` records or ``BATCH_GROUP_SECONDS`` (call :meth:`commit_group`
+        at the end)."""
+        with self.group_write(wait_for_lock=True) as group:
+            yield group
+        age = time.monotonic() - group.opened_at
+        if group.records >= group_records or age >= BATCH_GROUP_SECONDS:
+            self.commit_group()
+
+    @contextmanager
+    def group_write(self, *, wait_for_lock: bool = False) -> Iterator[WriteGroup]:
         """One record's writes, added to the open group transaction (begun here if there is
         none); yields the group, to be committed with :meth:`commit_group`.
 
@@ -181,13 +197,15 @@ class Connection:
         assert not self._in_group_record, "group writes do not nest"
         if self._group is None:
             # The only wait-free statement of the group: two pragmas a group, not a record.
-            self.conn.execute("PRAGMA busy_timeout = 0")
+            if not wait_for_lock:
+                self.conn.execute("PRAGMA busy_timeout = 0")
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise write_error(exc) from exc
             finally:
-                self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                if not wait_for_lock:
+                    self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._group = WriteGroup()
         group = self._group
         self._in_group_record = True

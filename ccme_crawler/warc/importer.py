@@ -38,7 +38,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from ccme_crawler import __version__
 from ccme_crawler.extraction.requisites import is_requisite_url
-from ccme_crawler.items import PageFailure, RawPage, WarcPointer
+from ccme_crawler.items import ArticleRecord, PageFailure, RawPage, WarcPointer
 from ccme_crawler.locking import RunLock
 from ccme_crawler.records import ListingLinks, page_from_capture
 from ccme_crawler.reextract import store_listing
@@ -328,21 +328,36 @@ def _second_pass(
         assert result is not None  # every item has a page to extract
         if isinstance(result, PageFailure):
             summary.failures[result.reason] += 1
-            storage.record_failure(result, summary.run_id)
+            with storage.batch_record():
+                storage.record_failure(result, summary.run_id)
             continue
         if result.article.extraction_method != "template":
             summary.fallback_extractions += 1
-        outcome = storage.upsert_article(result, summary.run_id).outcome
+        with storage.batch_record():
+            outcome = _store_capture(storage, summary, archive, index, record, page, result)
         summary.outcomes[outcome] += 1
-        info = record.rec_headers.get_header("WARC-Warcinfo-ID")
-        storage.record_imported_capture(
-            run_id=summary.run_id,
-            url=result.article.url,
-            source_file=archive.members[index].label,
-            record_id=page.pointer.record_id,
-            captured_at=page.fetched_at,
-            software=archive.software_by_info.get(
-                info or "", archive.software_by_member.get(index)
-            ),
-            outcome=outcome,
-        )
+    storage.commit_group()
+
+
+def _store_capture(
+    storage: Storage,
+    summary: ImportSummary,
+    archive: _Archive,
+    index: int,
+    record: ArcWarcRecord,
+    page: CapturedPage,
+    result: ArticleRecord,
+) -> str:
+    """The article and its provenance, one record of the batch; returns the outcome."""
+    outcome = storage.upsert_article(result, summary.run_id).outcome
+    info = record.rec_headers.get_header("WARC-Warcinfo-ID")
+    storage.record_imported_capture(
+        run_id=summary.run_id,
+        url=result.article.url,
+        source_file=archive.members[index].label,
+        record_id=page.pointer.record_id,
+        captured_at=page.fetched_at,
+        software=archive.software_by_info.get(info or "", archive.software_by_member.get(index)),
+        outcome=outcome,
+    )
+    return outcome

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,33 @@ def test_closing_commits_the_open_group(tmp_path: Path) -> None:
         store.upsert_article(make_record(), run_id=None)
     store.close()
     assert _urls(path) == [URL]
+
+
+def test_a_batch_record_commits_its_group_once_full(store: Storage) -> None:
+    for url in (URL, OTHER):
+        with store.batch_record(group_records=2):
+            store.upsert_article(_at(url), run_id=None)
+    assert _urls(store.path) == sorted([URL, OTHER])
+
+
+def test_a_batch_record_short_of_a_full_group_stays_uncommitted(store: Storage) -> None:
+    with store.batch_record(group_records=2):
+        store.upsert_article(_at(URL), run_id=None)
+    assert _urls(store.path) == []
+
+
+def test_a_batch_record_waits_for_another_writer_as_a_transaction_does(
+    store: Storage,
+) -> None:
+    """The crawl's group_write would raise StorageBusyError at once; a batch job waits."""
+    other = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    releaser = threading.Timer(0.3, lambda: other.execute("ROLLBACK"))
+    releaser.start()
+    try:
+        with store.batch_record(group_records=1):
+            store.upsert_article(_at(URL), run_id=None)
+    finally:
+        releaser.join()
+        other.close()
+    assert _urls(store.path) == [URL]
