@@ -116,7 +116,7 @@ def _endless_chain(handler) -> bool:  # type: ignore[no-untyped-def]
 
 PAGE_FAULTS: dict[str, tuple[Callable[[str], list[tuple[str, Fault]]], str | None]] = {
     "reset": (lambda path: [(path, reset_connection())], "connection_lost"),
-    "slow-drip": (lambda path: [(path, slow_drip(interval=0.2, max_seconds=4))], "timeout"),
+    "slow-drip": (lambda path: [(path, slow_drip(interval=0.2, max_seconds=8))], "timeout"),
     "short-body": (lambda path: [(path, truncated())], "truncated"),
     "huge-streamed": (lambda path: [(path, huge_page(8 * 1024 * 1024))], "too_large"),
     "huge-announced": (
@@ -160,12 +160,14 @@ def faulty_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultyCra
         db = tmp_path_factory.mktemp("faulty") / "ccme.sqlite"
         # Four connections at a time: the mirror's listen backlog is socketserver's default of
         # 5, and a SYN dropped from a full backlog is re-sent only after a second, which a
-        # short DOWNLOAD_TIMEOUT would count against the page.
+        # short DOWNLOAD_TIMEOUT would count against the page. The timeout leaves a loaded
+        # machine time to stream a megabyte (a first try of a too-large page timing out was
+        # retried, and the page fetched twice), and stays under the slow drip's 8 s.
         summary = crawl(
             db,
             server,
             "-s",
-            "DOWNLOAD_TIMEOUT=2",
+            "DOWNLOAD_TIMEOUT=4",
             "-s",
             "CONCURRENT_REQUESTS=4",
             "-s",
