@@ -352,13 +352,7 @@ class RobotsTxtGuardMiddleware:
             logger.warning(
                 "%s could not be read (%s): nothing fetched from that host", request.url, detail
             )
-            return Response(
-                request.url,
-                status=200,
-                body=DISALLOW_ALL,
-                request=request,
-                flags=[NOT_FROM_SERVER_FLAG],
-            )
+            return _disallow_all(request)
         logger.error(
             "%s could not be read (%s): per RFC 9309 nothing may be fetched; stopping the run",
             request.url,
@@ -373,11 +367,12 @@ class RobotsTxtGuardMiddleware:
             PageFailure(request.url, reason, detail, status, "robots", utc_now()), run.run_id
         )
         close_spider(self.crawler, ROBOTS_UNAVAILABLE)
-        # Flagged: the server sent no such answer, so it is kept out of the WARC.
-        return Response(
-            request.url,
-            status=200,
-            body=DISALLOW_ALL,
-            request=request,
-            flags=[NOT_FROM_SERVER_FLAG],
-        )
+        return _disallow_all(request)
+
+
+def _disallow_all(request: Request) -> Response:
+    """A robots.txt disallowing everything, in place of one that could not be read; flagged:
+    the server sent no such answer, so it is kept out of the WARC."""
+    return Response(
+        request.url, status=200, body=DISALLOW_ALL, request=request, flags=[NOT_FROM_SERVER_FLAG]
+    )
