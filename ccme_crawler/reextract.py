@@ -11,12 +11,11 @@ captured corrects every column it reads from the page (outcome ``corrected``).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
 
 from ccme_crawler import __version__
-from ccme_crawler.extraction.requisites import is_requisite_url
 from ccme_crawler.items import ArticleRecord, PageFailure, RawPage
 from ccme_crawler.locking import RunLock
 from ccme_crawler.records import (
@@ -27,24 +26,47 @@ from ccme_crawler.records import (
     page_from_capture,
 )
 from ccme_crawler.storage import Storage
-from ccme_crawler.urls import is_discovery_url, is_listing_url, listing_path, origin_of
+from ccme_crawler.urls import listing_path, origin_of
 from ccme_crawler.warc import CapturedPage, Problem, iter_captured_pages
+from ccme_crawler.warc.reader import CaptureClassifier
 from ccme_crawler.workers import ExtractionPool, default_workers
 
 
 @dataclass
-class ReextractSummary:
+class CaptureRunSummary:
+    """What a run over captures (``reextract``, ``import``) read and stored."""
+
     run_id: int
     responses: int = 0
     listing_pages: int = 0
-    outcomes: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)  # new / updated / corrected / …
     failures: Counter[str] = field(default_factory=Counter)
+
+    def run_counts(self) -> dict[str, int]:
+        """The run's counters as ``crawl_runs`` keeps them."""
+        return {
+            "pages_fetched": self.responses,
+            "listing_pages": self.listing_pages,
+            "articles_new": self.outcomes["new"],
+            "articles_updated": self.outcomes["updated"] + self.outcomes["corrected"],
+            "articles_unchanged": self.outcomes["unchanged"],
+            "failures": sum(self.failures.values()),
+        }
+
+
+@dataclass
+class ReextractSummary(CaptureRunSummary):
     damaged: list[Problem] = field(default_factory=list)  # WARC records that could not be read
 
     @property
     def complete(self) -> bool:
         """Every captured record was read (pages that are not articles are not damage)."""
         return not self.damaged
+
+    def run_counts(self) -> dict[str, int]:
+        counts = super().run_counts()
+        counts["failures"] += len(self.damaged)
+        return counts
 
 
 def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> ReextractSummary:
@@ -62,36 +84,38 @@ def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> R
             software_version=__version__,
         )
         summary = ReextractSummary(run_id=run_id)
-        redirected_from: dict[str, str] = {}
+        classifier = CaptureClassifier()
 
-        def article_page(page: CapturedPage) -> RawPage | None:
-            """The page to extract, or None for a capture that is no article page (read here,
-            in capture order, as the redirects it follows depend on the earlier ones)."""
-            summary.responses += 1
-            url = page.target_uri
-            if 300 <= page.status < 400 and page.headers.get("location"):
-                target = urljoin(url, page.headers["location"])
-                redirected_from[target] = redirected_from.get(url, url)
+        def classified(pages: Iterator[CapturedPage]) -> Iterator[tuple[CapturedPage, str]]:
+            for page in pages:
+                summary.responses += 1
+                yield (
+                    page,
+                    classifier.kind(page.target_uri, page.status, page.headers.get("location")),
+                )
+
+        def article_page(item: tuple[CapturedPage, str]) -> RawPage | None:
+            """The page to extract, or None for a capture that is no article page (called in
+            capture order, as the redirects a page follows are those read before it)."""
+            page, kind = item
+            if kind != "page":
                 return None
-            if is_discovery_url(url) or is_listing_url(url):
-                return None  # discovery pages are read by discovery, not stored
-            if is_requisite_url(url):
-                return None  # page requisites (stylesheets, images…) are not pages
-            return page_from_capture(page, redirected_from.get(url, url))
+            return page_from_capture(page, classifier.fetched_url(page.target_uri))
 
         status = "completed"
         pool = ExtractionPool(default_workers() if workers is None else workers)
         try:
-            captures = iter_captured_pages(warc_dir, summary.damaged)
+            captures = classified(iter_captured_pages(warc_dir, summary.damaged))
             # Outcomes are counted once their group of records is committed.
             pending: Counter[str] = Counter()
-            for page, result in pool.extract_all(captures, article_page):
+            for (page, kind), result in pool.extract_all(captures, article_page):
                 if result is None:
-                    url = page.target_uri
-                    if page.status == 200 and is_listing_url(url) and not is_discovery_url(url):
+                    if kind == "listing" and page.status == 200:
                         summary.listing_pages += 1
                         with storage.batch_record():
                             listing = store_listing(storage, page)
+                            if isinstance(listing, PageFailure):
+                                storage.record_failure(listing, run_id)
                         if isinstance(listing, PageFailure):
                             summary.failures[listing.reason] += 1
                 elif isinstance(result, ArticleRecord):
@@ -101,6 +125,8 @@ def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> R
                         summary.outcomes += pending
                         pending.clear()
                 else:
+                    with storage.batch_record():
+                        storage.record_failure(result, run_id)
                     summary.failures[result.reason] += 1
             storage.commit_group()
             summary.outcomes += pending
@@ -114,14 +140,7 @@ def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> R
             storage.finish_run(
                 run_id,
                 status,
-                {
-                    "pages_fetched": summary.responses,
-                    "listing_pages": summary.listing_pages,
-                    "articles_new": summary.outcomes["new"],
-                    "articles_updated": summary.outcomes["updated"] + summary.outcomes["corrected"],
-                    "articles_unchanged": summary.outcomes["unchanged"],
-                    "failures": sum(summary.failures.values()) + len(summary.damaged),
-                },
+                summary.run_counts(),
                 "damaged_records" if summary.damaged else "reextract",
             )
     return summary

@@ -7,8 +7,9 @@ download: any WARC (gzip'd or not) or WACZ (its ``archive/`` WARCs). Two passes 
    revisit record is resolved to the payload it refers to, in any of the files given; warcinfo
    records name the software; listing pages say which URLs are articles (their entries stored
    by ``reextract.store_listing``, as ``reextract`` does);
-2. every response (and resolved revisit) is classified — off the site, home page / robots.txt /
-   sitemap, page requisite, redirect, listing page, article, other page — and article pages go
+2. every response (and resolved revisit) is classified — off the site, then as ``reextract``
+   classifies captures (``warc.reader.CaptureClassifier``: redirect, home page / robots.txt /
+   sitemap, page requisite, listing page), article or other page — and article pages go
    through the same page-to-record path as a crawl and ``reextract``
    (:mod:`ccme_crawler.records`: ``page_from_capture``, ``record_from_page``): fallback
    extraction, flags and content rules included. Each stored article gets a provenance row in
@@ -31,26 +32,23 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urljoin
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
 from ccme_crawler import __version__
-from ccme_crawler.extraction.requisites import is_requisite_url
 from ccme_crawler.items import ArticleRecord, PageFailure, RawPage, WarcPointer
 from ccme_crawler.locking import RunLock
 from ccme_crawler.records import ListingLinks, page_from_capture
-from ccme_crawler.reextract import store_listing
+from ccme_crawler.reextract import CaptureRunSummary, store_listing
 from ccme_crawler.storage import Storage
 from ccme_crawler.urls import (
     canonical_article_url,
-    is_discovery_url,
     is_listing_url,
     is_site_url,
     normalize_base_url,
 )
-from ccme_crawler.warc.reader import CapturedPage, captured_page, message_body
+from ccme_crawler.warc.reader import CaptureClassifier, CapturedPage, captured_page, message_body
 from ccme_crawler.workers import ExtractionPool, default_workers
 
 _WARC_NAMES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -114,15 +112,13 @@ class _Location:
 
 
 @dataclass
-class ImportSummary:
-    run_id: int
+class ImportSummary(CaptureRunSummary):
     files: dict[str, str | None] = field(default_factory=dict)  # WARC -> software it names
-    responses: int = 0
-    listing_pages: int = 0
-    outcomes: Counter[str] = field(default_factory=Counter)  # new / updated / unchanged
-    failures: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)  # what was not an article, and why
     fallback_extractions: int = 0
+
+    def run_counts(self) -> dict[str, int]:
+        return {**super().run_counts(), "fallback_extractions": self.fallback_extractions}
 
 
 class _Archive:
@@ -201,20 +197,7 @@ def import_archives(
             status = "interrupted"
             raise
         finally:
-            storage.finish_run(
-                run_id,
-                status,
-                {
-                    "pages_fetched": summary.responses,
-                    "listing_pages": summary.listing_pages,
-                    "articles_new": summary.outcomes["new"],
-                    "articles_updated": summary.outcomes["updated"],
-                    "articles_unchanged": summary.outcomes["unchanged"],
-                    "failures": sum(summary.failures.values()),
-                    "fallback_extractions": summary.fallback_extractions,
-                },
-                "import",
-            )
+            storage.finish_run(run_id, status, summary.run_counts(), "import")
     return summary
 
 
@@ -277,41 +260,32 @@ def _article_pages(
 ) -> Iterator[tuple[ArcWarcRecord, CapturedPage, RawPage]]:
     """The article pages of member ``index``, in file order (the redirects they follow depend on
     the earlier records); everything else is counted in ``summary`` and skipped."""
-    redirected_from: dict[str, str] = {}
+    classifier = CaptureClassifier()
     for record, offset, length, body in archive.records(index):
-        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+        http = record.http_headers
+        if record.rec_type not in ("response", "revisit") or http is None:
             continue
         summary.responses += 1
         uri = _target(record)
         if not _on_site(uri, origins):
             summary.skipped["off_site"] += 1
             continue
-        if is_discovery_url(uri):
-            summary.skipped["discovery"] += 1  # home pages, robots.txt, sitemaps
-            continue
-        if is_requisite_url(uri):
-            summary.skipped["requisite"] += 1
+        status = int(http.get_statuscode() or 0)
+        kind = classifier.kind(uri, status, http.get_header("location"))
+        if kind != "page":
+            summary.skipped[kind] += 1
+            summary.listing_pages += kind == "listing" and status == 200
             continue
         payload = body() if record.rec_type == "response" else _resolve(archive, record)
         if payload is None:
             summary.skipped["revisit_without_original"] += 1
             continue
         page = _captured(archive, index, record, offset, length, payload)
-        if 300 <= page.status < 400 and page.headers.get("location"):
-            target = urljoin(uri, page.headers["location"])
-            redirected_from[target] = redirected_from.get(uri, uri)
-            summary.skipped["redirect"] += 1
-            continue
-        if is_listing_url(uri):
-            summary.listing_pages += page.status == 200
-            summary.skipped["listing"] += 1
-            continue
-        fetched_url = redirected_from.get(uri, uri)
         key = canonical_article_url(uri)
         if key not in listed and (page.status != 200 or not _POST_MARKUP.search(page.body)):
             summary.skipped["other_page" if page.status == 200 else f"http_{page.status}"] += 1
             continue
-        yield record, page, page_from_capture(page, fetched_url, key)
+        yield record, page, page_from_capture(page, classifier.fetched_url(uri), key)
 
 
 def _second_pass(
@@ -324,19 +298,24 @@ def _second_pass(
     pool: ExtractionPool,
 ) -> None:
     pages = _article_pages(archive, index, summary, listed, origins)
+    # Outcomes are counted once their group of records is committed, as reextract counts them.
+    pending: Counter[str] = Counter()
     for (record, page, _), result in pool.extract_all(pages, lambda item: item[2]):
         assert result is not None  # every item has a page to extract
         if isinstance(result, PageFailure):
-            summary.failures[result.reason] += 1
             with storage.batch_record():
                 storage.record_failure(result, summary.run_id)
+            summary.failures[result.reason] += 1
             continue
         if result.article.extraction_method != "template":
             summary.fallback_extractions += 1
-        with storage.batch_record():
-            outcome = _store_capture(storage, summary, archive, index, record, page, result)
-        summary.outcomes[outcome] += 1
+        with storage.batch_record() as group:
+            pending[_store_capture(storage, summary, archive, index, record, page, result)] += 1
+        if group.committed:
+            summary.outcomes += pending
+            pending.clear()
     storage.commit_group()
+    summary.outcomes += pending
 
 
 def _store_capture(

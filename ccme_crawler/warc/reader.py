@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urljoin
 
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from warcio.archiveiterator import ArchiveIterator
@@ -15,7 +17,9 @@ from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from ccme_crawler.extraction.requisites import is_requisite_url
 from ccme_crawler.items import WarcPointer
+from ccme_crawler.urls import is_discovery_url, is_listing_url
 from ccme_crawler.warc.naming import sorted_warcs
 from ccme_crawler.warc.verify import Member, Problem, iter_members
 
@@ -71,6 +75,39 @@ def _scrapy_view(
         else:
             del headers["content-encoding"]
     return headers, body
+
+
+CaptureKind = Literal["redirect", "discovery", "requisite", "listing", "page"]
+
+
+@dataclass
+class CaptureClassifier:
+    """What each captured response of a site is, for ``reextract`` and ``import`` alike.
+
+    Captures are classified in the order they were made: a page reached through redirects is
+    keyed, like the crawl keys it, by the URL first asked for, which only the earlier redirect
+    records say."""
+
+    redirected_from: dict[str, str] = field(default_factory=dict)
+
+    def kind(self, uri: str, status: int, location: str | None) -> CaptureKind:
+        """``redirect`` (remembered for the page it leads to), ``discovery`` (home page,
+        robots.txt, sitemaps: read by discovery, not stored), ``requisite`` (stylesheets,
+        images…: not pages), ``listing`` or ``page``."""
+        if 300 <= status < 400 and location:
+            self.redirected_from[urljoin(uri, location)] = self.fetched_url(uri)
+            return "redirect"
+        if is_discovery_url(uri):
+            return "discovery"
+        if is_requisite_url(uri):
+            return "requisite"
+        if is_listing_url(uri):
+            return "listing"
+        return "page"
+
+    def fetched_url(self, uri: str) -> str:
+        """The URL first asked for of the redirects that ended at ``uri`` (``uri`` without)."""
+        return self.redirected_from.get(uri, uri)
 
 
 def message_body(record: ArcWarcRecord) -> bytes:

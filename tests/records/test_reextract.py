@@ -134,3 +134,12 @@ def test_page_without_content_is_refused_as_the_crawl_refuses_it(
     summary = reextract(warc_dir, db)
     stored = [r["url"] for r in rows(db, "SELECT url FROM articles")]
     assert (summary.failures, stored) == ({"no_content": 1}, [ARTICLE_URL])
+
+
+def test_page_refused_is_recorded_with_its_url_and_reason(warc_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "ccme.sqlite"
+    summary = reextract(warc_dir, db)
+    failures = rows(db, "SELECT run_id, url, kind, reason FROM page_failures")
+    assert failures == [
+        {"run_id": summary.run_id, "url": EMPTY_URL, "kind": "article", "reason": "no_content"}
+    ]
