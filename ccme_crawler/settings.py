@@ -61,6 +61,9 @@ DOWNLOADER_MIDDLEWARES = {
     "ccme_crawler.middlewares.RetryAfterMiddleware": 550,
     "ccme_crawler.middlewares.SiteDownMiddleware": 545,
     "ccme_crawler.middlewares.RobotsTxtGuardMiddleware": 540,
+    # Looks for a meta refresh only in pages whose bytes could hold one (middlewares.py).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "ccme_crawler.middlewares.ByteCheckedMetaRefreshMiddleware": 580,
 }
 DOWNLOAD_HANDLERS = {
     "http": "ccme_crawler.warc.handler.CaptureHTTP11DownloadHandler",
