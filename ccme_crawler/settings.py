@@ -30,6 +30,7 @@ COOKIES_ENABLED = False
 # Our pipelines are synchronous: more concurrent items only add scheduling overhead.
 CONCURRENT_ITEMS = 10
 TELNETCONSOLE_ENABLED = False
+STATS_CLASS = "ccme_crawler.stats.PlainStatsCollector"
 # A page larger than this is not an article: recorded as too large, memory stays bounded.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
