@@ -12,10 +12,13 @@ Priorities (``DOWNLOADER_MIDDLEWARES``; ``process_response`` runs from high to l
 - ``RetryAfterMiddleware`` 550: replaces ``RetryMiddleware``.
 - ``SiteDownMiddleware`` 545: sees each page's final outcome, once retries are spent.
 - ``RobotsTxtGuardMiddleware`` 540: sees robots.txt's final answer, after retries.
+- ``ByteCheckedMetaRefreshMiddleware`` 580: replaces ``MetaRefreshMiddleware``.
 """
 
 from __future__ import annotations
 
+import codecs
+import functools
 import logging
 import time
 from datetime import UTC
@@ -24,10 +27,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
@@ -376,3 +380,37 @@ def _disallow_all(request: Request) -> Response:
     return Response(
         request.url, status=200, body=DISALLOW_ALL, request=request, flags=[NOT_FROM_SERVER_FLAG]
     )
+
+
+# Scrapy looks for a meta refresh in the first 4,096 characters of the text: at most 4 bytes
+# each in the codecs the byte check trusts.
+_REFRESH_SCAN_BYTES = 4 * 4096
+
+
+class ByteCheckedMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's ``MetaRefreshMiddleware``, which decodes every HTML body to text to look for
+    ``<meta http-equiv="refresh">``, but only on a page whose first bytes hold the word
+    "refresh": the others (nearly every page, the articles' included, whose text the crawl's
+    process never reads) cannot have one and stay undecoded. A page in a codec that does not
+    write ASCII as ASCII bytes (UTF-16, EBCDIC) is always decoded and looked at."""
+
+    # MetaRefreshMiddleware still takes an optional ``spider`` (deprecated in Scrapy 2.13).
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
+        if (
+            isinstance(response, HtmlResponse)
+            and _ascii_as_bytes(response.encoding)
+            # Lower-cased bytes and a plain search: ten times faster than a case-blind regex.
+            and b"refresh" not in response.body[:_REFRESH_SCAN_BYTES].lower()
+        ):
+            return response
+        return super().process_response(request, response)
+
+
+@functools.cache
+def _ascii_as_bytes(encoding: str) -> bool:
+    """Whether ``encoding`` writes the ASCII letters as their ASCII bytes (UTF-8, Latin-1,
+    cp1252, …): then a word is absent from the text when its bytes are absent."""
+    try:
+        return codecs.encode("REFRESH refresh", encoding) == b"REFRESH refresh"
+    except (LookupError, UnicodeError):
+        return False

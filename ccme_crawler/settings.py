@@ -30,6 +30,7 @@ COOKIES_ENABLED = False
 # Our pipelines are synchronous: more concurrent items only add scheduling overhead.
 CONCURRENT_ITEMS = 10
 TELNETCONSOLE_ENABLED = False
+STATS_CLASS = "ccme_crawler.stats.PlainStatsCollector"
 # A page larger than this is not an article: recorded as too large, memory stays bounded.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -61,6 +62,9 @@ DOWNLOADER_MIDDLEWARES = {
     "ccme_crawler.middlewares.RetryAfterMiddleware": 550,
     "ccme_crawler.middlewares.SiteDownMiddleware": 545,
     "ccme_crawler.middlewares.RobotsTxtGuardMiddleware": 540,
+    # Looks for a meta refresh only in pages whose bytes could hold one (middlewares.py).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "ccme_crawler.middlewares.ByteCheckedMetaRefreshMiddleware": 580,
 }
 DOWNLOAD_HANDLERS = {
     "http": "ccme_crawler.warc.handler.CaptureHTTP11DownloadHandler",
