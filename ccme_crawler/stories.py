@@ -48,9 +48,10 @@ MIN_CONTAINMENT = 0.6
 # Copies of one dispatch are compared only when published at most this many days apart
 # (docs/analysis.md): republications come within days, a weekly or monthly within weeks.
 STORY_WINDOW_DAYS = 30
-# With a loader, the spans of STORY_WINDOW_DAYS held at most: the three a query needs, and
-# those of the queries just before (a crawl walks newest first; a refresh jumps about).
-MAX_HELD_SPANS = 8
+# With a loader, the articles held at most (about 9 MB) beside the spans a query needs: a crawl
+# walks each category newest first, in parallel, so its queries need three spans a category
+# (a few thousand articles on the mirror of 100,000); a refresh jumps about.
+MAX_HELD_ARTICLES = 16_384
 CHUNK_ROWS = 256  # held articles per array chunk (about 140 KB)
 
 _FORMAT = 1  # bump when the shingles or the hashing change: stored signatures must be redone
@@ -202,7 +203,7 @@ class StoryIndex:
     Articles are held by span: ``STORY_WINDOW_DAYS`` consecutive days of publication (undated
     articles are one span of their own). A query needs the spans its window touches (three, or
     the undated one). With a ``loader`` the index holds only the spans recent queries needed,
-    at most ``MAX_HELD_SPANS``, and loads the others from storage when a query needs them, so
+    up to ``MAX_HELD_ARTICLES`` articles, and loads the others from storage when a query needs them, so
     its answers are those of an index holding everything. Without one it holds every article
     it was given.
 
@@ -233,6 +234,9 @@ class StoryIndex:
         # Span number (day // STORY_WINDOW_DAYS, None undated) → its chunks, least recently
         # used first.
         self._spans: OrderedDict[int | None, list[_Chunk]] = OrderedDict()
+        self._held = 0
+        # The chunk of each held article (one row a key: the others are marked removed).
+        self._chunk_of: dict[int, _Chunk] = {}
 
     @classmethod
     def from_assignments(
@@ -251,7 +255,7 @@ class StoryIndex:
     @property
     def held(self) -> int:
         """The number of articles held in memory."""
-        return sum(chunk.size for chunks in self._spans.values() for chunk in chunks)
+        return self._held
 
     def story_of(self, key: int) -> int | None:
         """The story of a held article (None when it is not held)."""
@@ -259,21 +263,18 @@ class StoryIndex:
         return None if found is None else int(found[0].stories[found[1]])
 
     def _find(self, key: int) -> tuple[_Chunk, int] | None:
-        for chunks in self._spans.values():
-            for chunk in chunks:
-                rows = np.flatnonzero(chunk.keys[: chunk.size] == key)
-                if rows.size:
-                    return chunk, int(rows[0])
-        return None
+        chunk = self._chunk_of.get(key)
+        if chunk is None:
+            return None
+        return chunk, int(np.flatnonzero(chunk.keys[: chunk.size] == key)[0])
 
     def remove(self, key: int) -> None:
         """Forget an article (before assigning its changed body again)."""
-        for chunks in self._spans.values():
-            for chunk in chunks:
-                gone = chunk.keys[: chunk.size] == key
-                if gone.any():
-                    chunk.live[: chunk.size][gone] = False
-                    chunk.keys[: chunk.size][gone] = _REMOVED
+        found = self._find(key)
+        if found is not None:
+            chunk, row = found
+            chunk.live[row], chunk.keys[row] = False, _REMOVED
+            del self._chunk_of[key]
 
     def assign(
         self, key: int, signature: bytes | None, language: str | None, published_at: str | None
@@ -314,9 +315,12 @@ class StoryIndex:
             return
         keep = set(needed)
         for span in [span for span in self._spans if span not in keep]:
-            if len(self._spans) <= MAX_HELD_SPANS:
+            if self._held <= MAX_HELD_ARTICLES:
                 break
-            del self._spans[span]
+            for chunk in self._spans.pop(span):
+                self._held -= chunk.size
+                for key in chunk.keys[: chunk.size].tolist():
+                    self._chunk_of.pop(key, None)
 
     def _language_code(self, language: str | None) -> int:
         return self._language_codes.setdefault(language, len(self._language_codes))
@@ -338,6 +342,8 @@ class StoryIndex:
         signature: bytes | None,
     ) -> None:
         self._next_story = max(self._next_story, story + 1)
+        # A changed article's stored row, loaded under its new date while its old row is held.
+        self.remove(key)
         if not chunks or chunks[-1].size == CHUNK_ROWS:
             chunks.append(_Chunk(self.bands if self.rows > 2 else 0))
         chunk = chunks[-1]
@@ -352,6 +358,8 @@ class StoryIndex:
             if self.rows > 2:
                 chunk.hashed_bands[row] = self._band_keys(chunk.values[row : row + 1])[0]
         chunk.size += 1
+        self._held += 1
+        self._chunk_of[key] = chunk
 
     def _band_keys(self, values: np.ndarray) -> np.ndarray:
         """One key per band of each row of ``values`` (2-D): exact for bands of one or two

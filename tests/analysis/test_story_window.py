@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 
 import numpy as np
+import pytest
 
 from ccme_crawler import stories
 from ccme_crawler.stories import STORY_WINDOW_DAYS, StoryIndex, rebuild, story_signature
@@ -112,7 +113,11 @@ class _Store:
         return [row for row in self.rows.values() if row[2] and first <= row[2] < end]
 
 
-def test_index_that_forgets_windows_assigns_as_one_holding_everything() -> None:
+def test_index_that_forgets_windows_assigns_as_one_holding_everything(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 2,000 articles fit under the real cap: a small one makes the index forget and reload.
+    monkeypatch.setattr(stories, "MAX_HELD_ARTICLES", 300)
     articles = _synthetic(2_000, seed=7)
     store = _Store()
     index = StoryIndex(loader=store.load)
@@ -124,7 +129,8 @@ def test_index_that_forgets_windows_assigns_as_one_holding_everything() -> None:
     assert (bounded, most_held < 1_000) == (rebuild(articles), True)
 
 
-def test_forgotten_windows_are_loaded_again() -> None:
+def test_forgotten_windows_are_loaded_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stories, "MAX_HELD_ARTICLES", 300)
     store = _Store()
     index = StoryIndex(loader=store.load)
     for key, language, published_at, signature in _synthetic(2_000, seed=7):
@@ -164,3 +170,15 @@ def test_held_article_costs_under_600_bytes() -> None:
     arrays = [value for chunk in chunks for value in vars(chunk).values()]
     held_bytes = sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
     assert held_bytes / (len(chunks) * stories.CHUNK_ROWS) < 600
+
+
+def test_article_whose_date_changed_leaves_its_old_window() -> None:
+    store = _Store()
+    index = StoryIndex(loader=store.load)
+    signature, old_day = story_signature(LONG), FIRST.isoformat()
+    store.rows[1] = (1, "fr", old_day, index.assign(1, signature, "fr", old_day), signature)
+    # Stored under its new date (articles is updated first), its old row still held.
+    new_day = (FIRST + timedelta(days=200)).isoformat()
+    store.rows[1] = (1, "fr", new_day, store.rows[1][3], signature)
+    index.assign(1, signature, "fr", new_day)
+    assert index.assign(2, signature, "fr", old_day) != index.story_of(1)
