@@ -176,9 +176,10 @@ def test_article_whose_date_changed_leaves_its_old_window() -> None:
     store = _Store()
     index = StoryIndex(loader=store.load)
     signature, old_day = story_signature(LONG), FIRST.isoformat()
-    store.rows[1] = (1, "fr", old_day, index.assign(1, signature, "fr", old_day), signature)
+    first_story = index.assign(1, signature, "fr", old_day)
+    store.rows[1] = (1, "fr", old_day, first_story, signature)
     # Stored under its new date (articles is updated first), its old row still held.
     new_day = (FIRST + timedelta(days=200)).isoformat()
-    store.rows[1] = (1, "fr", new_day, store.rows[1][3], signature)
+    store.rows[1] = (1, "fr", new_day, first_story, signature)
     index.assign(1, signature, "fr", new_day)
-    assert index.assign(2, signature, "fr", old_day) != index.story_of(1)
+    assert index.assign(2, signature, "fr", old_day) != first_story
