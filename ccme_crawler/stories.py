@@ -52,7 +52,11 @@ STORY_WINDOW_DAYS = 30
 # walks each category newest first, in parallel, so its queries need three spans a category
 # (a few thousand articles on the mirror of 100,000); a refresh jumps about.
 MAX_HELD_ARTICLES = 16_384
-CHUNK_ROWS = 256  # held articles per array chunk (about 140 KB)
+MAX_HELD_SPANS = 48  # and spans: three a category being crawled, and slack for the jumps
+# Held articles per array chunk: a span's first chunks are smaller (32, 64, 128 rows, or as
+# many as it loads), so that a sparse span wastes little; then 256 (about 140 KB).
+CHUNK_ROWS = 256
+FIRST_CHUNK_ROWS = 32
 
 _FORMAT = 1  # bump when the shingles or the hashing change: stored signatures must be redone
 _HEADER = struct.Struct("<BI")
@@ -181,20 +185,20 @@ def in_one_window(day_a: int | None, day_b: int | None) -> bool:
 
 
 class _Chunk:
-    """``CHUNK_ROWS`` held articles in fixed arrays: a span grows by whole chunks, never by
+    """Held articles in fixed arrays of ``capacity`` rows: a span grows by whole chunks, never by
     copying what it holds."""
 
-    def __init__(self, hashed_bands: int) -> None:
-        self.size = 0
-        self.keys = np.empty(CHUNK_ROWS, dtype=np.int64)
-        self.days = np.empty(CHUNK_ROWS, dtype=np.int32)
-        self.languages = np.empty(CHUNK_ROWS, dtype=np.int16)
-        self.shingles = np.empty(CHUNK_ROWS, dtype=np.uint32)
-        self.stories = np.empty(CHUNK_ROWS, dtype=np.int64)
+    def __init__(self, capacity: int, hashed_bands: int) -> None:
+        self.size, self.capacity = 0, capacity
+        self.keys = np.empty(capacity, dtype=np.int64)
+        self.days = np.empty(capacity, dtype=np.int32)
+        self.languages = np.empty(capacity, dtype=np.int16)
+        self.shingles = np.empty(capacity, dtype=np.uint32)
+        self.stories = np.empty(capacity, dtype=np.int64)
         # False for removed articles and for those too short to compare (held for story_of).
-        self.live = np.zeros(CHUNK_ROWS, dtype=bool)
-        self.values = np.empty((CHUNK_ROWS, NUM_PERM), dtype=np.uint32)
-        self.hashed_bands = np.empty((CHUNK_ROWS if hashed_bands else 0, hashed_bands), np.uint64)
+        self.live = np.zeros(capacity, dtype=bool)
+        self.values = np.empty((capacity, NUM_PERM), dtype=np.uint32)
+        self.hashed_bands = np.empty((capacity if hashed_bands else 0, hashed_bands), np.uint64)
 
 
 class StoryIndex:
@@ -203,7 +207,7 @@ class StoryIndex:
     Articles are held by span: ``STORY_WINDOW_DAYS`` consecutive days of publication (undated
     articles are one span of their own). A query needs the spans its window touches (three, or
     the undated one). With a ``loader`` the index holds only the spans recent queries needed,
-    up to ``MAX_HELD_ARTICLES`` articles, and loads the others from storage when a query needs them, so
+    up to ``MAX_HELD_SPANS`` spans and ``MAX_HELD_ARTICLES`` articles, and loads the others from storage when a query needs them, so
     its answers are those of an index holding everything. Without one it holds every article
     it was given.
 
@@ -304,18 +308,24 @@ class StoryIndex:
             return chunks
         chunks = self._spans[span] = []
         if self._loader is not None:
-            for key, language, published_at, story_id, signature in self._loader(_span_dates(span)):
+            stored = list(self._loader(_span_dates(span)))
+            if stored:
+                self._new_chunk(chunks, max(FIRST_CHUNK_ROWS, min(CHUNK_ROWS, len(stored))))
+            for key, language, published_at, story_id, signature in stored:
                 day = publication_day(published_at)
                 if _span_of(day) == span:  # a date the SQL range holds but no calendar has
                     self._add(chunks, key, language, day, story_id, signature)
         return chunks
+
+    def _new_chunk(self, chunks: list[_Chunk], capacity: int) -> None:
+        chunks.append(_Chunk(capacity, self.bands if self.rows > 2 else 0))
 
     def _evict(self, needed: Iterable[int | None]) -> None:
         if self._loader is None:
             return
         keep = set(needed)
         for span in [span for span in self._spans if span not in keep]:
-            if self._held <= MAX_HELD_ARTICLES:
+            if self._held <= MAX_HELD_ARTICLES and len(self._spans) <= MAX_HELD_SPANS:
                 break
             for chunk in self._spans.pop(span):
                 self._held -= chunk.size
@@ -344,8 +354,8 @@ class StoryIndex:
         self._next_story = max(self._next_story, story + 1)
         # A changed article's stored row, loaded under its new date while its old row is held.
         self.remove(key)
-        if not chunks or chunks[-1].size == CHUNK_ROWS:
-            chunks.append(_Chunk(self.bands if self.rows > 2 else 0))
+        if not chunks or chunks[-1].size == chunks[-1].capacity:
+            self._new_chunk(chunks, min(CHUNK_ROWS, FIRST_CHUNK_ROWS << len(chunks)))
         chunk = chunks[-1]
         row = chunk.size
         decoded = self._comparable(signature)

@@ -169,7 +169,7 @@ def test_held_article_costs_under_600_bytes() -> None:
     chunks = [chunk for span in index._spans.values() for chunk in span]
     arrays = [value for chunk in chunks for value in vars(chunk).values()]
     held_bytes = sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
-    assert held_bytes / (len(chunks) * stories.CHUNK_ROWS) < 600
+    assert held_bytes / sum(chunk.capacity for chunk in chunks) < 600
 
 
 def test_article_whose_date_changed_leaves_its_old_window() -> None:
