@@ -9,9 +9,12 @@ signatures are close; a candidate joins the story when the estimated share of th
 the longer (containment) is high enough, so a copy cut to half its length still joins.
 
 Assignment is greedy and in order: each article joins the story of its best match among the
-articles assigned before it, or starts a new one. Replaying the same articles in the same order
-(``rebuild``) therefore gives the same stories as assigning them one by one as they arrive, and
-a refresh only needs the stored signatures, never the archive's bodies.
+articles assigned before it, or starts a new one. Only articles published at most
+``STORY_WINDOW_DAYS`` apart are compared (undated articles only with undated ones): a rule on
+the pair alone, so replaying the same articles in the same order (``rebuild``) gives the same
+stories as assigning them one by one as they arrive, and the index need only hold the
+signatures of the dates a crawl is working in. A refresh only needs the stored signatures,
+never the archive's bodies.
 
 Signatures are stored as bytes: a format byte, the number of shingles (uint32) and the MinHash
 values (uint32 each), all little-endian. The LSH index is rebuilt from them in memory when
@@ -25,8 +28,10 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from collections.abc import Hashable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +45,18 @@ NUM_PERM = 128
 MIN_SHINGLES = 20
 CANDIDATE_THRESHOLD = 0.2
 MIN_CONTAINMENT = 0.6
+# Copies of one dispatch are compared only when published at most this many days apart
+# (docs/analysis.md): republications come within days, a weekly or monthly within weeks.
+STORY_WINDOW_DAYS = 30
+# With a loader, the articles held at most (about 9 MB) beside the spans a query needs: a crawl
+# walks each category newest first, in parallel, so its queries need three spans a category
+# (a few thousand articles on the mirror of 100,000); a refresh jumps about.
+MAX_HELD_ARTICLES = 16_384
+MAX_HELD_SPANS = 48  # and spans: three a category being crawled, and slack for the jumps
+# Held articles per array chunk: a span's first chunks are smaller (32, 64, 128 rows, or as
+# many as it loads), so that a sparse span wastes little; then 256 (about 140 KB).
+CHUNK_ROWS = 256
+FIRST_CHUNK_ROWS = 32
 
 _FORMAT = 1  # bump when the shingles or the hashing change: stored signatures must be redone
 _HEADER = struct.Struct("<BI")
@@ -147,39 +164,216 @@ def _lsh_params(threshold: float) -> tuple[int, int]:
     return min(pairs, key=lambda pair: error(*pair))
 
 
-def _grown(array: np.ndarray, rows: int) -> np.ndarray:
-    """``array`` in a new array of ``rows`` rows, the ones added zeroed (np.resize would
-    allocate a whole copy more than asked for and keep it as the view's base)."""
-    grown = np.zeros((rows, *array.shape[1:]), dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown
+def publication_day(published_at: str | None) -> int | None:
+    """The day of a publication date (its first ten characters, ``YYYY-MM-DD``) as a day
+    number, or None for an undated article (no date, or one that is not ISO 8601)."""
+    if not published_at:
+        return None
+    try:
+        return date.fromisoformat(published_at[:10]).toordinal()
+    except ValueError:
+        return None
 
 
-class _Signatures:
-    """The comparable signatures of one language, as arrays compared with numpy.
+def in_one_window(day_a: int | None, day_b: int | None) -> bool:
+    """Whether two articles are compared at all: both dated at most ``STORY_WINDOW_DAYS``
+    apart, or both undated. A rule on the pair alone, so that any order of assignment sees the
+    same candidates."""
+    if day_a is None or day_b is None:
+        return day_a is None and day_b is None
+    return abs(day_a - day_b) <= STORY_WINDOW_DAYS
 
-    The candidates are those of datasketch's MinHash LSH with the same (bands, rows): an article
-    whose MinHash values are equal to the query's in every row of at least one band. Comparing
-    one query with every stored signature at once keeps a story's growth cheap: on a mirror of
-    template text, where every article is a candidate of every other, looking candidates up in
-    LSH buckets and comparing them one by one cost more than the rest of the crawl.
+
+class _Chunk:
+    """Held articles in fixed arrays of ``capacity`` rows: a span grows by whole chunks, never by
+    copying what it holds."""
+
+    def __init__(self, capacity: int, hashed_bands: int) -> None:
+        self.size, self.capacity = 0, capacity
+        self.keys = np.empty(capacity, dtype=np.int64)
+        self.days = np.empty(capacity, dtype=np.int32)
+        self.languages = np.empty(capacity, dtype=np.int16)
+        self.shingles = np.empty(capacity, dtype=np.uint32)
+        self.stories = np.empty(capacity, dtype=np.int64)
+        # False for removed articles and for those too short to compare (held for story_of).
+        self.live = np.zeros(capacity, dtype=bool)
+        self.values = np.empty((capacity, NUM_PERM), dtype=np.uint32)
+        self.hashed_bands = np.empty((capacity if hashed_bands else 0, hashed_bands), np.uint64)
+
+
+class StoryIndex:
+    """Articles assigned to stories, with the signatures to compare new ones with.
+
+    Articles are held by span: ``STORY_WINDOW_DAYS`` consecutive days of publication (undated
+    articles are one span of their own). A query needs the spans its window touches (three, or
+    the undated one). With a ``loader`` the index holds only the spans recent queries needed,
+    up to ``MAX_HELD_SPANS`` spans and ``MAX_HELD_ARTICLES`` articles, and loads the others from storage when a query needs them, so
+    its answers are those of an index holding everything. Without one it holds every article
+    it was given.
+
+    Candidates are those of datasketch's MinHash LSH with the same (bands, rows): an article of
+    the query's language and window whose MinHash values equal the query's in every row of at
+    least one band. Comparing a query with a whole chunk at once with numpy keeps a story's
+    growth cheap: on a mirror of template text every article is a candidate of every other.
+    Keys are integers (``articles.rowid``): a held article costs about 540 bytes, 512 of them
+    its MinHash values.
     """
 
-    def __init__(self, bands: int, rows: int) -> None:
-        self.bands, self.rows = bands, rows
-        self.size = 0
-        self.values = np.empty((16, NUM_PERM), dtype=np.uint32)
-        # Bands of one or two values are compared as they lie in ``values`` (two uint32 read as
-        # one uint64); wider ones by a hash of each, kept here.
-        self.hashed_bands = np.empty((16 if rows > 2 else 0, bands), dtype=np.uint64)
-        self.shingles = np.empty(16, dtype=np.uint32)
-        self.stories = np.empty(16, dtype=np.int64)
-        self.live = np.zeros(16, dtype=bool)
-        self.row_of: dict[Hashable, int] = {}
+    def __init__(
+        self,
+        *,
+        candidate_threshold: float = CANDIDATE_THRESHOLD,
+        min_containment: float = MIN_CONTAINMENT,
+        min_shingles: int = MIN_SHINGLES,
+        loader: SpanLoader | None = None,
+        next_story: int = 1,
+    ) -> None:
+        self.candidate_threshold = candidate_threshold
+        self.min_containment = min_containment
+        self.min_shingles = min_shingles
+        self.bands, self.rows = _lsh_params(candidate_threshold)
+        self._loader = loader
+        self._next_story = next_story
+        self._language_codes: dict[str | None, int] = {}
+        # Span number (day // STORY_WINDOW_DAYS, None undated) → its chunks, least recently
+        # used first.
+        self._spans: OrderedDict[int | None, list[_Chunk]] = OrderedDict()
+        self._held = 0
+        # The chunk of each held article (one row a key: the others are marked removed).
+        self._chunk_of: dict[int, _Chunk] = {}
+
+    @classmethod
+    def from_assignments(
+        cls,
+        rows: Iterable[tuple[int, str | None, str | None, int, bytes | None]],
+        **thresholds: Any,
+    ) -> StoryIndex:
+        """An index holding stored assignments ``(key, language, published_at, story_id,
+        signature)``, every one of them (no loader)."""
+        index = cls(**thresholds)
+        for key, language, published_at, story_id, signature in rows:
+            day = publication_day(published_at)
+            index._add(index._chunks_of(_span_of(day)), key, language, day, story_id, signature)
+        return index
+
+    @property
+    def held(self) -> int:
+        """The number of articles held in memory."""
+        return self._held
+
+    def story_of(self, key: int) -> int | None:
+        """The story of a held article (None when it is not held)."""
+        found = self._find(key)
+        return None if found is None else int(found[0].stories[found[1]])
+
+    def _find(self, key: int) -> tuple[_Chunk, int] | None:
+        chunk = self._chunk_of.get(key)
+        if chunk is None:
+            return None
+        return chunk, int(np.flatnonzero(chunk.keys[: chunk.size] == key)[0])
+
+    def remove(self, key: int) -> None:
+        """Forget an article (before assigning its changed body again)."""
+        found = self._find(key)
+        if found is not None:
+            chunk, row = found
+            chunk.live[row], chunk.keys[row] = False, _REMOVED
+            del self._chunk_of[key]
+
+    def assign(
+        self, key: int, signature: bytes | None, language: str | None, published_at: str | None
+    ) -> int:
+        """The story of a new or changed article: that of its best earlier match within its
+        window, or a new story of its own."""
+        day = publication_day(published_at)
+        needed = _spans_around(day)
+        for span in needed:
+            self._chunks_of(span)
+        self.remove(key)
+        story = None
+        decoded = self._comparable(signature)
+        if decoded is not None:
+            story = self._best_story(needed, decoded, self._language_code(language), day)
+        if story is None:
+            story = self._next_story
+        self._add(self._chunks_of(_span_of(day)), key, language, day, story, signature)
+        self._evict(needed)
+        return story
+
+    def _chunks_of(self, span: int | None) -> list[_Chunk]:
+        """The chunks of a span, loaded first when the index has a loader and lacks it."""
+        chunks = self._spans.get(span)
+        if chunks is not None:
+            self._spans.move_to_end(span)
+            return chunks
+        chunks = self._spans[span] = []
+        if self._loader is not None:
+            stored = list(self._loader(_span_dates(span)))
+            if stored:
+                self._new_chunk(chunks, max(FIRST_CHUNK_ROWS, min(CHUNK_ROWS, len(stored))))
+            for key, language, published_at, story_id, signature in stored:
+                day = publication_day(published_at)
+                if _span_of(day) == span:  # a date the SQL range holds but no calendar has
+                    self._add(chunks, key, language, day, story_id, signature)
+        return chunks
+
+    def _new_chunk(self, chunks: list[_Chunk], capacity: int) -> None:
+        chunks.append(_Chunk(capacity, self.bands if self.rows > 2 else 0))
+
+    def _evict(self, needed: Iterable[int | None]) -> None:
+        if self._loader is None:
+            return
+        keep = set(needed)
+        for span in [span for span in self._spans if span not in keep]:
+            if self._held <= MAX_HELD_ARTICLES and len(self._spans) <= MAX_HELD_SPANS:
+                break
+            for chunk in self._spans.pop(span):
+                self._held -= chunk.size
+                for key in chunk.keys[: chunk.size].tolist():
+                    self._chunk_of.pop(key, None)
+
+    def _language_code(self, language: str | None) -> int:
+        return self._language_codes.setdefault(language, len(self._language_codes))
+
+    def _comparable(self, signature: bytes | None) -> _Signature | None:
+        """The decoded signature, or None when the body is too short to join or hold a story."""
+        if signature is None:
+            return None
+        decoded = _decode(signature)
+        return decoded if decoded.shingles >= self.min_shingles else None
+
+    def _add(
+        self,
+        chunks: list[_Chunk],
+        key: int,
+        language: str | None,
+        day: int | None,
+        story: int,
+        signature: bytes | None,
+    ) -> None:
+        self._next_story = max(self._next_story, story + 1)
+        # A changed article's stored row, loaded under its new date while its old row is held.
+        self.remove(key)
+        if not chunks or chunks[-1].size == chunks[-1].capacity:
+            self._new_chunk(chunks, min(CHUNK_ROWS, FIRST_CHUNK_ROWS << len(chunks)))
+        chunk = chunks[-1]
+        row = chunk.size
+        decoded = self._comparable(signature)
+        chunk.keys[row], chunk.stories[row] = key, story
+        chunk.days[row] = _UNDATED if day is None else day
+        chunk.languages[row] = self._language_code(language)
+        chunk.live[row] = decoded is not None
+        if decoded is not None:
+            chunk.values[row], chunk.shingles[row] = decoded.values, decoded.shingles
+            if self.rows > 2:
+                chunk.hashed_bands[row] = self._band_keys(chunk.values[row : row + 1])[0]
+        chunk.size += 1
+        self._held += 1
+        self._chunk_of[key] = chunk
 
     def _band_keys(self, values: np.ndarray) -> np.ndarray:
         """One key per band of each row of ``values`` (2-D): exact for bands of one or two
-        values, the band's bytes hashed for wider ones."""
+        values (two uint32 read as one uint64), the band's bytes hashed for wider ones."""
         width = self.bands * self.rows
         if self.rows == 1:
             return values[:, :width]
@@ -189,142 +383,86 @@ class _Signatures:
         hashes = [[hash(band.tobytes()) for band in row] for row in banded]
         return np.array(hashes, dtype=np.int64).view(np.uint64)
 
-    def add(self, key: Hashable, signature: _Signature, story: int) -> None:
-        if self.size == len(self.live):
-            # Half again, not twice: the index is a crawl's largest memory.
-            grow = len(self.live) * 3 // 2
-            self.values = _grown(self.values, grow)
-            if self.rows > 2:
-                self.hashed_bands = _grown(self.hashed_bands, grow)
-            self.shingles = _grown(self.shingles, grow)
-            self.stories = _grown(self.stories, grow)
-            self.live = _grown(self.live, grow)
-        row = self.size
-        self.values[row] = signature.values
-        if self.rows > 2:
-            self.hashed_bands[row] = self._band_keys(self.values[row : row + 1])[0]
-        self.shingles[row], self.stories[row], self.live[row] = signature.shingles, story, True
-        self.row_of[key] = row
-        self.size += 1
-
-    def remove(self, key: Hashable) -> None:
-        row = self.row_of.pop(key, None)
-        if row is not None:
-            self.live[row] = False
-
-    def best_story(self, query: _Signature, min_containment: float) -> int | None:
+    def _best_story(
+        self, spans: Iterable[int | None], query: _Signature, language: int, day: int | None
+    ) -> int | None:
         """The story of the candidate that contains the most of the query (at least
         ``min_containment``), the oldest story on a tie; None without one."""
-        n = self.size
-        if n == 0:
-            return None
-        values = query.values
-        stored = self.hashed_bands[:n] if self.rows > 2 else self._band_keys(self.values[:n])
-        hit = (stored == self._band_keys(values[None, :])[0]).any(axis=1) & self.live[:n]
-        rows = np.flatnonzero(hit)
-        if rows.size == 0:
-            return None
-        if self.rows > 2:  # hashed bands: keep only the exact matches
-            equal_rows = (
-                self.values[rows, : self.bands * self.rows] == values[: self.bands * self.rows]
-            )
-            exact = equal_rows.reshape(len(rows), self.bands, self.rows).all(axis=2).any(axis=1)
-            rows = rows[exact]
-            if rows.size == 0:
-                return None
-        # The same arithmetic as _similarity, one candidate per element.
-        jaccard = np.count_nonzero(self.values[rows] == values, axis=1) / NUM_PERM
-        shingles = self.shingles[rows].astype(np.int64)
-        shared = jaccard * (query.shingles + shingles) / (1 + jaccard)
-        containment = np.minimum(1.0, shared / np.minimum(query.shingles, shingles))
-        joined = containment >= min_containment
-        if not joined.any():
-            return None
-        containment, stories = containment[joined], self.stories[rows][joined]
-        return int(stories[containment == containment.max()].min())
+        query_keys = self._band_keys(query.values[None, :])[0]
+        width = self.bands * self.rows
+        best: tuple[float, int] | None = None
+        for span in spans:
+            for chunk in self._spans[span]:
+                n = chunk.size
+                near = chunk.live[:n] & (chunk.languages[:n] == language)
+                if day is not None:
+                    near &= np.abs(chunk.days[:n].astype(np.int64) - day) <= STORY_WINDOW_DAYS
+                rows = np.flatnonzero(near)
+                if rows.size == 0:
+                    continue
+                values = chunk.values[rows]
+                stored = chunk.hashed_bands[rows] if self.rows > 2 else self._band_keys(values)
+                hit = (stored == query_keys).any(axis=1)
+                if self.rows > 2:  # hashed bands: keep only the exact matches
+                    equal = values[:, :width] == query.values[:width]
+                    hit &= equal.reshape(len(rows), self.bands, self.rows).all(axis=2).any(axis=1)
+                rows, values = rows[hit], values[hit]
+                if rows.size == 0:
+                    continue
+                # The same arithmetic as _similarity, one candidate per element.
+                jaccard = np.count_nonzero(values == query.values, axis=1) / NUM_PERM
+                shingles = chunk.shingles[rows].astype(np.int64)
+                shared = jaccard * (query.shingles + shingles) / (1 + jaccard)
+                containment = np.minimum(1.0, shared / np.minimum(query.shingles, shingles))
+                joined = containment >= self.min_containment
+                if not joined.any():
+                    continue
+                containment, stories = containment[joined], chunk.stories[rows][joined]
+                top = float(containment.max())
+                story = int(stories[containment == top].min())
+                if best is None or (top, -story) > (best[0], -best[1]):
+                    best = (top, story)
+        return None if best is None else best[1]
 
 
-class StoryIndex:
-    """Articles assigned to stories, with the signatures of each language to compare with."""
+SpanLoader = Callable[
+    [tuple[str, str] | None], Iterable[tuple[int, str | None, str | None, int, bytes | None]]
+]
+"""The stored assignments ``(key, language, published_at, story_id, signature)`` of the
+articles published from the first date to before the second (ISO dates), or of the undated
+ones (None)."""
 
-    def __init__(
-        self,
-        *,
-        candidate_threshold: float = CANDIDATE_THRESHOLD,
-        min_containment: float = MIN_CONTAINMENT,
-        min_shingles: int = MIN_SHINGLES,
-    ) -> None:
-        self.candidate_threshold = candidate_threshold
-        self.min_containment = min_containment
-        self.min_shingles = min_shingles
-        self._languages: dict[str, _Signatures] = {}
-        self._language_of: dict[Hashable, str] = {}
-        self._stories: dict[Hashable, int] = {}
-        self._next_story = 1
+_UNDATED = np.iinfo(np.int32).min
+_REMOVED = np.iinfo(np.int64).min
 
-    @classmethod
-    def from_assignments(
-        cls, rows: Iterable[tuple[Hashable, str | None, int, bytes | None]], **thresholds: Any
-    ) -> StoryIndex:
-        """An index holding stored assignments ``(key, language, story_id, signature)``."""
-        index = cls(**thresholds)
-        for key, language, story_id, signature in rows:
-            index._add(key, language, story_id, signature)
-        return index
 
-    def __len__(self) -> int:
-        return len(self._stories)
+def _span_of(day: int | None) -> int | None:
+    return None if day is None else day // STORY_WINDOW_DAYS
 
-    def story_of(self, key: Hashable) -> int | None:
-        return self._stories.get(key)
 
-    def _signatures_of(self, language: str | None) -> _Signatures:
-        name = language or "?"
-        if name not in self._languages:
-            self._languages[name] = _Signatures(*_lsh_params(self.candidate_threshold))
-        return self._languages[name]
+def _spans_around(day: int | None) -> list[int | None]:
+    """The spans holding every article in the window of ``day``."""
+    if day is None:
+        return [None]
+    first, last = (day - STORY_WINDOW_DAYS) // STORY_WINDOW_DAYS, (day + STORY_WINDOW_DAYS)
+    return list(range(first, last // STORY_WINDOW_DAYS + 1))
 
-    def _add(
-        self, key: Hashable, language: str | None, story: int, signature: bytes | None
-    ) -> None:
-        self._stories[key] = story
-        self._next_story = max(self._next_story, story + 1)
-        decoded = self._comparable(signature)
-        if decoded is not None:
-            self._signatures_of(language).add(key, decoded, story)
-            self._language_of[key] = language or "?"
 
-    def _comparable(self, signature: bytes | None) -> _Signature | None:
-        """The decoded signature, or None when the body is too short to join or hold a story."""
-        if signature is None:
-            return None
-        decoded = _decode(signature)
-        return decoded if decoded.shingles >= self.min_shingles else None
-
-    def remove(self, key: Hashable, language: str | None = None) -> None:
-        """Forget an article (before assigning its changed body again)."""
-        self._stories.pop(key, None)
-        name = self._language_of.pop(key, None)
-        if name is not None:
-            self._languages[name].remove(key)
-
-    def assign(self, key: Hashable, signature: bytes | None, language: str | None) -> int:
-        """The story of a new article: its best earlier match's, or a new story of its own."""
-        if key in self._stories:
-            self.remove(key, language)
-        story = None
-        decoded = self._comparable(signature)
-        if decoded is not None:
-            story = self._signatures_of(language).best_story(decoded, self.min_containment)
-        if story is None:
-            story = self._next_story
-        self._add(key, language, story, signature)
-        return story
+def _span_dates(span: int | None) -> tuple[str, str] | None:
+    if span is None:
+        return None
+    first = span * STORY_WINDOW_DAYS
+    days = (first, first + STORY_WINDOW_DAYS)
+    return tuple(date.fromordinal(max(1, d)).isoformat() for d in days)  # type: ignore[return-value]
 
 
 def rebuild(
-    articles: Iterable[tuple[Hashable, str | None, bytes | None]], **thresholds: Any
-) -> dict[Hashable, int]:
-    """Stories of ``(key, language, signature)`` assigned from scratch, in the order given."""
+    articles: Iterable[tuple[int, str | None, str | None, bytes | None]], **thresholds: Any
+) -> dict[int, int]:
+    """Stories of ``(key, language, published_at, signature)`` assigned from scratch, in the
+    order given."""
     index = StoryIndex(**thresholds)
-    return {key: index.assign(key, signature, language) for key, language, signature in articles}
+    return {
+        key: index.assign(key, signature, language, published_at)
+        for key, language, published_at, signature in articles
+    }

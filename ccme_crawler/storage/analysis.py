@@ -1,9 +1,10 @@
 """Countries and story clusters of articles: filed with each record, recomputed on demand.
 
 An article's countries (``article_countries``) and story (``article_stories``) are written in
-the transaction that stores a new or changed article. The story index lives in memory: loaded
-once per connection from the stored signatures (never the bodies), then kept up to date by each
-assignment. ``recompute_countries`` redoes every article's countries (after a gazetteer
+the transaction that stores a new or changed article. The story index lives in memory: it
+loads the stored signatures (never the bodies) of the publication dates it is asked about, a
+window at a time, keeps them up to date with each assignment and forgets windows far from the
+recent ones. ``recompute_countries`` redoes every article's countries (after a gazetteer
 change); ``assign_stories`` gives a story to articles that have none (stored before these tables
 existed), and with ``rebuild=True`` redoes every story from the bodies, in storage order.
 """
@@ -58,20 +59,39 @@ class AnalysisStore(Connection):
 
     def _stories(self) -> StoryIndex:
         if self._story_index is None:
-            rows = self.conn.execute(
-                """SELECT st.article_url, a.language, st.story_id, st.signature
-                FROM article_stories st JOIN articles a ON a.url = st.article_url
-                ORDER BY a.rowid"""
+            (stored_max,) = self.conn.execute(
+                "SELECT coalesce(max(story_id), 0) FROM article_stories"
+            ).fetchone()
+            self._story_index = stories.StoryIndex(
+                loader=self._stored_stories, next_story=int(stored_max) + 1
             )
-            self._story_index = stories.StoryIndex.from_assignments(rows)
         return self._story_index
+
+    def _stored_stories(
+        self, dates: tuple[str, str] | None
+    ) -> list[tuple[int, str | None, str | None, int, bytes | None]]:
+        """The stored assignments of the articles published in ``[first, end)`` (the index
+        ``articles_published_at`` finds them), or of the undated ones."""
+        select = """SELECT a.rowid, a.language, a.published_at, st.story_id, st.signature
+            FROM articles a JOIN article_stories st ON st.article_url = a.url"""
+        if dates is None:
+            return self.conn.execute(f"{select} WHERE a.published_at IS NULL").fetchall()
+        return self.conn.execute(
+            f"{select} WHERE a.published_at >= ? AND a.published_at < ?", dates
+        ).fetchall()
 
     def _write_story(
         self, url: str, body: str, language: str | None, signature: bytes | None = None
     ) -> None:
         if signature is None:
             signature = stories.story_signature(body)
-        story = self._stories().assign(url, signature, language)
+        rowid, published_at = self.conn.execute(
+            "SELECT rowid, published_at FROM articles WHERE url = ?", (url,)
+        ).fetchone()
+        story = self._stories().assign(rowid, signature, language, published_at)
+        self._insert_story(url, story, signature)
+
+    def _insert_story(self, url: str, story: int, signature: bytes | None) -> None:
         self.conn.execute(
             """INSERT INTO article_stories (article_url, story_id, signature) VALUES (?, ?, ?)
             ON CONFLICT(article_url) DO UPDATE SET story_id = excluded.story_id,
@@ -137,28 +157,27 @@ class AnalysisStore(Connection):
         order, as the crawls stored them, and writes all stories in one transaction.
         """
         if rebuild:
-            self._story_index = stories.StoryIndex()
-            rows: list[tuple[str, int, bytes | None]] = []
-            for batch in self._articles("a.url, a.body, a.language"):
-                for url, body, language in batch:
-                    signature = stories.story_signature(body)
-                    rows.append(
-                        (url, self._story_index.assign(url, signature, language), signature)
-                    )
-                if progress is not None:
-                    progress(len(rows))
+            done = 0
             try:
                 with self.transaction():
                     self.conn.execute("DELETE FROM article_stories")
-                    self.conn.executemany(
-                        "INSERT INTO article_stories (article_url, story_id, signature) "
-                        "VALUES (?, ?, ?)",
-                        rows,
-                    )
+                    # Assigned against the stories written so far, a window at a time.
+                    self._story_index = stories.StoryIndex(loader=self._stored_stories)
+                    columns = "a.rowid, a.url, a.body, a.language, a.published_at"
+                    for batch in self._articles(columns):
+                        for rowid, url, body, language, published_at in batch:
+                            signature = stories.story_signature(body)
+                            story = self._story_index.assign(
+                                rowid, signature, language, published_at
+                            )
+                            self._insert_story(url, story, signature)
+                        done += len(batch)
+                        if progress is not None:
+                            progress(done)
             except BaseException:
                 self._story_index = None
                 raise
-            return len(rows)
+            return done
         done = 0
         missing = "a.url NOT IN (SELECT article_url FROM article_stories)"
         for batch in self._articles("a.url, a.body, a.language", missing):

@@ -30,9 +30,13 @@ OTHER = (
 BASE = "https://www.ccme.org.ma/"
 
 
-def record(slug: str, body: str, title: str = "Un titre") -> object:
+def record(
+    slug: str, body: str, title: str = "Un titre", published_at: str | None = "2014-02-19"
+) -> object:
     base = make_record(body=body)
-    article = dataclasses.replace(base.article, url=BASE + slug + "/", title=title)
+    article = dataclasses.replace(
+        base.article, url=BASE + slug + "/", title=title, published_at=published_at
+    )
     return dataclasses.replace(base, article=article, fetched_url=article.url)
 
 
@@ -101,6 +105,49 @@ def test_a_reopened_database_assigns_new_copies_to_stored_stories(tmp_path: Path
         refresh.upsert_article(record("copie", "\n".join(DISPATCH[1:])), run_id=None)
         rows = view(refresh)
     assert rows["copie"]["story_id"] == rows["original"]["story_id"]
+
+
+def test_copy_published_past_the_window_starts_its_own_story(store: Storage) -> None:
+    store.upsert_article(record("original", "\n".join(DISPATCH), published_at="2014-02-19"), None)
+    store.upsert_article(record("copie", "\n".join(DISPATCH), published_at="2014-03-23"), None)
+    rows = view(store)
+    assert rows["copie"]["story_id"] != rows["original"]["story_id"]
+
+
+def test_undated_copies_share_a_story(store: Storage) -> None:
+    store.upsert_article(record("original", "\n".join(DISPATCH), published_at=None), None)
+    store.upsert_article(record("copie", "\n".join(DISPATCH), published_at=None), None)
+    rows = view(store)
+    assert rows["copie"]["story_id"] == rows["original"]["story_id"]
+
+
+def test_reopened_database_loads_the_window_of_an_older_copy(tmp_path: Path) -> None:
+    # Newest first, then a copy of a years-old article: its window is read from the file.
+    path = tmp_path / "ccme.sqlite"
+    dated = [("original", "2009-05-02"), ("autre", "2016-01-03"), ("recent", "2020-07-01")]
+    with Storage.open(path) as first:
+        for slug, day in reversed(dated):
+            body = OTHER if slug != "original" else "\n".join(DISPATCH)
+            first.upsert_article(record(slug, body, published_at=day), run_id=None)
+    with Storage.open(path) as refresh:
+        refresh.upsert_article(
+            record("copie", "\n".join(DISPATCH[1:]), published_at="2009-05-20"), run_id=None
+        )
+        rows = view(refresh)
+    assert rows["copie"]["story_id"] == rows["original"]["story_id"]
+
+
+def test_rebuild_over_many_windows_gives_the_stories_assigned_as_articles_came(
+    store: Storage,
+) -> None:
+    for n in range(12):
+        day = f"20{10 + n // 4:02d}-{1 + n % 4 * 3:02d}-{1 + n:02d}"
+        body = "\n".join(DISPATCH) if n % 3 else OTHER
+        store.upsert_article(record(f"a{n}", body, published_at=day), run_id=None)
+        store.upsert_article(record(f"b{n}", body + "\n(MAP)", published_at=day), run_id=None)
+    before = {slug: row["story_id"] for slug, row in view(store).items()}
+    store.assign_stories(rebuild=True)
+    assert {slug: row["story_id"] for slug, row in view(store).items()} == before
 
 
 def test_changed_body_gets_its_countries_again(store: Storage) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date, timedelta
 
 import pytest
 
@@ -29,11 +30,13 @@ def test_labelled_set_has_forty_pairs_in_each_language_mix() -> None:
     assert (len(pairs) >= 40, languages) == (True, {"fr", "ar", "en"})
 
 
+DAY = "2014-06-02T10:00:00+01:00"
+
+
 def test_short_bodies_never_share_a_story() -> None:
     index = StoryIndex()
-    assigned = {
-        index.assign(n, story_signature("Voir la vidéo de la cérémonie."), "fr") for n in range(5)
-    }
+    short = story_signature("Voir la vidéo de la cérémonie.")
+    assigned = {index.assign(n, short, "fr", DAY) for n in range(5)}
     assert len(assigned) == 5
 
 
@@ -43,14 +46,14 @@ def test_empty_body_has_no_signature() -> None:
 
 def test_identical_bodies_share_a_story() -> None:
     index = StoryIndex()
-    first = index.assign("a", story_signature(LONG), "fr")
-    assert index.assign("b", story_signature(LONG), "fr") == first
+    first = index.assign(1, story_signature(LONG), "fr", DAY)
+    assert index.assign(2, story_signature(LONG), "fr", DAY) == first
 
 
 def test_stories_are_within_one_language() -> None:
     index = StoryIndex()
-    first = index.assign("a", story_signature(LONG), "fr")
-    assert index.assign("b", story_signature(LONG), "en") != first
+    first = index.assign(1, story_signature(LONG), "fr", DAY)
+    assert index.assign(2, story_signature(LONG), "en", DAY) != first
 
 
 def test_closing_line_is_left_out_of_the_words() -> None:
@@ -74,25 +77,28 @@ def test_signature_of_another_format_is_refused() -> None:
 
 
 def test_new_story_ids_continue_after_stored_ones() -> None:
-    index = StoryIndex.from_assignments([("old", "fr", 41, None)])
-    assert index.assign("new", story_signature("Un autre texte, tout court."), "fr") == 42
+    index = StoryIndex.from_assignments([(1, "fr", DAY, 41, None)])
+    assert index.assign(2, story_signature("Un autre texte, tout court."), "fr", DAY) == 42
 
 
 def test_changed_article_is_assigned_again() -> None:
     index = StoryIndex()
-    index.assign("a", story_signature(LONG), "fr")
-    index.assign("b", story_signature(LONG), "fr")
+    index.assign(1, story_signature(LONG), "fr", DAY)
+    index.assign(2, story_signature(LONG), "fr", DAY)
     other = "Un texte entièrement différent " * 10
-    assert index.assign("b", story_signature(other), "fr") != index.story_of("a")
+    assert index.assign(2, story_signature(other), "fr", DAY) != index.story_of(1)
 
 
-def _archive() -> list[tuple[str, str, bytes | None]]:
-    """Every copy of the labelled pairs as an article, in a shuffled but fixed order."""
+def _archive() -> list[tuple[int, str, str, bytes | None]]:
+    """Every copy of the labelled pairs as an article, in a shuffled but fixed order, published
+    over three months: some copies of a story more than STORY_WINDOW_DAYS apart, most not."""
+    rng = random.Random(14)
     articles = []
     for n, pair in enumerate(load_pairs()):
-        for side, (body, language) in (("a", pair.a), ("b", pair.b)):
-            articles.append((f"{n}{side}", language, story_signature(body)))
-    random.Random(14).shuffle(articles)
+        for side, (body, language) in enumerate((pair.a, pair.b)):
+            published = date(2014, 6, 1) + timedelta(days=rng.randrange(90))
+            articles.append((2 * n + side, language, published.isoformat(), story_signature(body)))
+    rng.shuffle(articles)
     return articles
 
 
@@ -103,11 +109,12 @@ def test_incremental_assignment_equals_rebuild() -> None:
     # the rest without the first half's bodies.
     stored = rebuild(articles[:half])
     index = StoryIndex.from_assignments(
-        (key, language, stored[key], signature) for key, language, signature in articles[:half]
+        (key, language, published_at, stored[key], signature)
+        for key, language, published_at, signature in articles[:half]
     )
     incremental = dict(stored)
-    for key, language, signature in articles[half:]:
-        incremental[key] = index.assign(key, signature, language)
+    for key, language, published_at, signature in articles[half:]:
+        incremental[key] = index.assign(key, signature, language, published_at)
     assert incremental == rebuild(articles)
 
 

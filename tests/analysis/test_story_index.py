@@ -1,10 +1,10 @@
 """The story index compares signatures with numpy: its answers are those of datasketch's MinHash
-LSH (candidates sharing a band), then the best containment, the oldest story on a tie."""
+LSH (candidates sharing a band, published within one window), then the best containment, the
+oldest story on a tie."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Hashable
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -14,14 +14,17 @@ from ccme_crawler.stories import StoryIndex, story_signature
 from ccme_mirror import generate_site
 from tools.story_thresholds import load_pairs
 
+Article = tuple[int, str, str | None, bytes | None]
 
-def _lsh_rebuild(articles: list[tuple[Hashable, str, bytes | None]]) -> dict[Hashable, int]:
+
+def _lsh_rebuild(articles: list[Article]) -> dict[int, int]:
     """Greedy assignment in order with datasketch's LSH: the reference."""
     lsh: dict[str, MinHashLSH] = {}
-    kept: dict[Hashable, tuple[int, np.ndarray]] = {}
-    assigned: dict[Hashable, int] = {}
+    kept: dict[int, tuple[int, np.ndarray, int | None]] = {}
+    assigned: dict[int, int] = {}
     next_story = 1
-    for key, language, signature in articles:
+    for key, language, published_at, signature in articles:
+        day = stories.publication_day(published_at)
         story = None
         if signature is not None:
             shingles, values = (
@@ -39,7 +42,9 @@ def _lsh_rebuild(articles: list[tuple[Hashable, str, bytes | None]]) -> dict[Has
             )
             best = None
             for other in index.query(minhash):
-                other_shingles, other_values = kept[other]
+                other_shingles, other_values, other_day = kept[other]
+                if not stories.in_one_window(day, other_day):
+                    continue
                 jaccard = np.count_nonzero(values == other_values) / stories.NUM_PERM
                 shared = jaccard * (shingles + other_shingles) / (1 + jaccard)
                 containment = min(1.0, shared / min(shingles, other_shingles))
@@ -48,29 +53,38 @@ def _lsh_rebuild(articles: list[tuple[Hashable, str, bytes | None]]) -> dict[Has
                     best = rank
             story = -best[1] if best is not None else None
             index.insert(key, minhash)
-            kept[key] = (shingles, values)
+            kept[key] = (shingles, values, day)
         if story is None:
             story, next_story = next_story, next_story + 1
         assigned[key] = story
     return assigned
 
 
-def _articles() -> list[tuple[Hashable, str, bytes | None]]:
+def _articles() -> list[Article]:
+    """The mirror's 400 articles (17 years: a window holds a few) and the labelled pairs'
+    copies (within one month, a third of them undated), shuffled."""
     site = generate_site(400)
-    articles: list[tuple[Hashable, str, bytes | None]] = [
-        (a.url, a.language, story_signature(a.body)) for a in site.articles
+    articles: list[Article] = [
+        (n, a.language, a.published_at, story_signature(a.body))
+        for n, a in enumerate(site.articles)
     ]
+    rng = random.Random(15)
     for n, pair in enumerate(load_pairs()):
-        for side, (body, language) in (("a", pair.a), ("b", pair.b)):
-            articles.append((f"{n}{side}", language, story_signature(body)))
-    random.Random(15).shuffle(articles)
+        for side, (body, language) in enumerate((pair.a, pair.b)):
+            day = rng.randrange(45)
+            published_at = f"2014-06-{day + 1:02d}" if day < 30 else None
+            articles.append((1000 + 2 * n + side, language, published_at, story_signature(body)))
+    rng.shuffle(articles)
     return articles
 
 
 def test_stories_are_those_of_minhash_lsh() -> None:
     articles = _articles()
     index = StoryIndex()
-    ours = {key: index.assign(key, signature, language) for key, language, signature in articles}
+    ours = {
+        key: index.assign(key, signature, language, published_at)
+        for key, language, published_at, signature in articles
+    }
     assert ours == _lsh_rebuild(articles)
 
 
