@@ -140,7 +140,9 @@ class CaptureIndex:
         if bucket is None:
             return None, 0, False
         size = len(bucket) // _RECORD
-        at = bisect_left(range(size), key, key=lambda i: bucket[i * _RECORD : i * _RECORD + _KEY])
+        at = bisect_left(
+            range(size), key, key=lambda i: bytes(bucket[i * _RECORD : i * _RECORD + _KEY])
+        )
         start = at * _RECORD
         return bucket, at, at < size and bucket[start : start + _KEY] == key
 
