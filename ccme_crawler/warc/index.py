@@ -7,13 +7,15 @@ import hashlib
 import heapq
 import io
 import json
+import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from cdxj_indexer.main import CDXJIndexer, write_cdx_index
 from warcio.recordloader import ArcWarcRecordLoader
@@ -154,11 +156,95 @@ def cdxj_line(
     return f"{key} {iso_date_to_timestamp(warc_date)} {json.dumps(fields)}\n"
 
 
-def update_cdxj(directory: Path, written: Mapping[str, Sequence[str]] | None = None) -> Path:
+class CdxjSpill:
+    """The ``index.cdxj`` lines of a WARC being written, kept on disk beside it (not in memory)
+    until ``update_cdxj`` merges them into the index: sorted runs of at most ``RUN_LINES`` lines
+    appended to ``.{WARC name}.cdxj-runs``.
+
+    The file is only ever read by the run that wrote it, through the run boundaries it holds; a
+    file left by a killed run is stale (its WARC is indexed by reading it) and ``update_cdxj``
+    deletes it.
+    """
+
+    RUN_LINES = 4096
+
+    def __init__(self, warc: Path) -> None:
+        self.path = spill_path(warc)
+        self._fh: BinaryIO | None = open(self.path, "wb")  # noqa: SIM115 - closed in finish()
+        self._lines: list[bytes] = []
+        self._runs: list[tuple[int, int]] = []
+        self._end = 0
+
+    def add(self, line: str) -> None:
+        """Add one line (``cdxj_line``). Raises ``ValueError`` for a line UTF-8 cannot encode,
+        ``OSError`` when a run cannot be written: the caller then indexes the WARC by reading it.
+        """
+        self._lines.append(line.encode("utf-8"))
+        if len(self._lines) >= self.RUN_LINES:
+            self._write_run()
+
+    def _write_run(self) -> None:
+        if not self._lines:
+            return
+        assert self._fh is not None
+        self._lines.sort()  # UTF-8 bytes sort as their text does
+        data = b"".join(self._lines)
+        self._fh.write(data)
+        self._runs.append((self._end, self._end + len(data)))
+        self._end += len(data)
+        self._lines = []
+
+    def finish(self) -> None:
+        """Write the last run and close the file (the WARC is complete)."""
+        if self._fh is not None:
+            try:
+                self._write_run()
+                self._fh.flush()
+            finally:
+                self._fh.close()
+                self._fh = None
+
+    def discard(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        self._lines = []
+        self.path.unlink(missing_ok=True)
+
+    def runs(self, fd: int) -> list[Iterator[str]]:
+        """Each sorted run as lines, read from ``fd`` (this spill file, opened by the caller)."""
+        return [_read_run(fd, start, end) for start, end in self._runs]
+
+
+SPILL_SUFFIX = ".cdxj-runs"
+
+
+def spill_path(warc: Path) -> Path:
+    """Where the index lines of ``warc`` are spilled while it is being written."""
+    return warc.with_name(f".{warc.name}{SPILL_SUFFIX}")
+
+
+def _read_run(fd: int, start: int, end: int) -> Iterator[str]:
+    pending = b""
+    while start < end:
+        chunk = os.pread(fd, min(1 << 16, end - start), start)
+        if not chunk:
+            raise OSError(f"index lines cut short at byte {start} of {end}")
+        start += len(chunk)
+        *lines, pending = (pending + chunk).split(b"\n")
+        for line in lines:
+            yield line.decode("utf-8") + "\n"
+    if pending:
+        raise OSError("index lines without a final newline")
+
+
+def update_cdxj(directory: Path, written: Mapping[str, CdxjSpill] | None = None) -> Path:
     """Add to ``index.cdxj`` the closed WARCs of ``directory`` it does not cover yet.
 
-    ``written``: the lines of files the caller wrote (``cdxj_line``), by file name; those files
-    are not read again. Every other file the index does not cover is read.
+    ``written``: the spilled lines (``CdxjSpill``, finished) of files the caller wrote, by file
+    name; those files are not read again, and their spill files are deleted here. Every other
+    file the index does not cover is read, and spill files left by killed runs are deleted (a
+    file is never indexed twice: a file the index names is left out).
 
     A run adds its own files (and those of a run killed before it could index them), so a
     refresh does not pay for re-reading the whole archive. A file another run sharing the folder
@@ -169,20 +255,26 @@ def update_cdxj(directory: Path, written: Mapping[str, Sequence[str]] | None = N
     `verify --repair` rebuilds it.
     """
     directory = Path(directory)
-    with _index_lock(directory):
-        return _update_cdxj(directory, written or {})
+    written = written or {}
+    try:
+        with _index_lock(directory):
+            return _update_cdxj(directory, written)
+    finally:
+        for spill in written.values():
+            spill.discard()
 
 
-def _update_cdxj(directory: Path, written: Mapping[str, Sequence[str]]) -> Path:
+def _update_cdxj(directory: Path, written: Mapping[str, CdxjSpill]) -> Path:
     output = directory / INDEX_NAME
     indexed: set[str] = set()
     if output.exists():
         with output.open(encoding="utf-8") as fh:
             indexed = {m.group(1) for line in fh if (m := _FILENAME.search(line))}
     unknown = [p for p in sorted_warcs(directory) if p.name not in indexed]
-    known = sorted(line for p in unknown if p.name in written for line in written[p.name])
+    spills = [written[p.name] for p in unknown if p.name in written]
     to_read = [str(p) for p in unknown if p.name not in written and not being_written(p)]
-    if not known and not to_read:
+    _remove_stale_spills(directory, written)
+    if not spills and not to_read:
         return output
     added = temp_path_beside(output)  # the lines of the files read, merged into the index below
     try:
@@ -190,16 +282,30 @@ def _update_cdxj(directory: Path, written: Mapping[str, Sequence[str]]) -> Path:
             write_cdx_index(str(added), to_read, {"sort": True, "post_append": True})
         else:
             added.touch()
-        with (
-            atomic_replace(output) as merged,
-            output.open(encoding="utf-8") if output.exists() else io.StringIO() as old,
-            added.open(encoding="utf-8") as new,
-            merged.open("x", encoding="utf-8") as out,
-        ):
-            out.writelines(heapq.merge(old, new, known))
+        with ExitStack() as stack:
+            runs = []
+            for spill in spills:
+                fd = os.open(spill.path, os.O_RDONLY)
+                stack.callback(os.close, fd)
+                runs += spill.runs(fd)
+            merged = stack.enter_context(atomic_replace(output))
+            old = stack.enter_context(
+                output.open(encoding="utf-8") if output.exists() else io.StringIO()
+            )
+            new = stack.enter_context(added.open(encoding="utf-8"))
+            out = stack.enter_context(merged.open("x", encoding="utf-8"))
+            out.writelines(heapq.merge(old, new, *runs))
     finally:
         added.unlink(missing_ok=True)
     return output
+
+
+def _remove_stale_spills(directory: Path, written: Mapping[str, CdxjSpill]) -> None:
+    """Delete the spill files of killed runs: WARCs nobody is writing any more, not the caller's."""
+    for path in directory.glob(f".*{SPILL_SUFFIX}"):
+        warc = path.with_name(path.name[1 : -len(SPILL_SUFFIX)])
+        if warc.name not in written and not being_written(warc):
+            path.unlink(missing_ok=True)
 
 
 def _sha256_file(path: Path) -> tuple[str, int]:

@@ -13,10 +13,12 @@ import hashlib
 import logging
 import os
 import socket
+import struct
 import uuid
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -25,7 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from ccme_crawler import __version__
 from ccme_crawler.items import WarcPointer
-from ccme_crawler.warc.index import cdxj_line, update_cdxj
+from ccme_crawler.warc.index import CdxjSpill, cdxj_line, update_cdxj
 from ccme_crawler.warc.naming import WARC_SUFFIX, last_serial, sorted_warcs, warc_file_name
 
 logger = logging.getLogger(__name__)
@@ -79,11 +81,100 @@ def build_response_head(
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
+_BUCKET_BITS = 12
+_KEY = 16
+_RECORD = _KEY + 8 + 16  # key, microseconds since the epoch (signed), UUID
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_UUID_PREFIX = "<urn:uuid:"
+
+
+def _packed(date: str, record_id: str) -> bytes | None:
+    """Date and record ID as 24 bytes, or None when they would not be restored as given."""
+    if not (record_id.startswith(_UUID_PREFIX) and record_id.endswith(">")):
+        return None
+    try:
+        moment = datetime.fromisoformat(date)
+        record_uuid = uuid.UUID(record_id[len(_UUID_PREFIX) : -1])
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() != timedelta(0):
+        return None
+    if warc_date(moment) != date or f"{_UUID_PREFIX}{record_uuid}>" != record_id:
+        return None
+    return struct.pack(">q", (moment - _EPOCH) // _MICROSECOND) + record_uuid.bytes
+
+
+def _unpacked(data: bytes) -> tuple[str, str]:
+    (micros,) = struct.unpack(">q", data[:8])
+    return (
+        warc_date(_EPOCH + timedelta(microseconds=micros)),
+        f"{_UUID_PREFIX}{uuid.UUID(bytes=data[8:])}>",
+    )
+
+
+def _bucket_number(key: bytes) -> int:
+    return int.from_bytes(key[:2]) >> (16 - _BUCKET_BITS)
+
+
+class CaptureIndex:
+    """(target URI, payload digest) → (WARC-Date, WARC-Record-ID) of its first capture.
+
+    The writer's revisit map holds one entry a page (earlier runs' captures, read from their
+    WARCs, and this run's). As a dict of bytes to "date id" strings an entry cost ~200 bytes;
+    here it is one 40-byte record (16-byte key, date in microseconds, record UUID) in one of
+    4,096 sorted ``bytearray`` buckets, binary-searched. The rare capture whose date or record
+    ID would not come back from that form as given (another tool's WARC) is kept as text.
+    """
+
+    def __init__(self) -> None:
+        self._buckets: list[bytearray | None] = [None] * (1 << _BUCKET_BITS)
+        self._as_text: dict[bytes, tuple[str, str]] = {}
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _find(self, key: bytes) -> tuple[bytearray | None, int, bool]:
+        bucket = self._buckets[_bucket_number(key)]
+        if bucket is None:
+            return None, 0, False
+        size = len(bucket) // _RECORD
+        at = bisect_left(
+            range(size), key, key=lambda i: bytes(bucket[i * _RECORD : i * _RECORD + _KEY])
+        )
+        start = at * _RECORD
+        return bucket, at, at < size and bucket[start : start + _KEY] == key
+
+    def get(self, target_uri: str, payload_digest: str) -> tuple[str, str] | None:
+        """The (WARC-Date, WARC-Record-ID) of the first capture, or None."""
+        key = _capture_key(target_uri, payload_digest)
+        bucket, at, found = self._find(key)
+        if found:
+            assert bucket is not None
+            return _unpacked(bytes(bucket[at * _RECORD + _KEY : (at + 1) * _RECORD]))
+        return self._as_text.get(key)
+
+    def add(self, target_uri: str, payload_digest: str, date: str, record_id: str) -> None:
+        """Record a capture, unless one of the same URI and payload is known (the first stays)."""
+        key = _capture_key(target_uri, payload_digest)
+        bucket, at, found = self._find(key)
+        if found or key in self._as_text:
+            return
+        packed = _packed(date, record_id)
+        if packed is None:
+            self._as_text[key] = (date, record_id)
+        else:
+            if bucket is None:
+                bucket = self._buckets[_bucket_number(key)] = bytearray()
+            bucket[at * _RECORD : at * _RECORD] = key + packed
+        self._count += 1
+
+
 def _capture_key(target_uri: str, payload_digest: str) -> bytes:
-    """A 16-byte key for (target URI, payload digest): the revisit index stays small in memory
-    on archives of hundreds of thousands of pages."""
+    """A 16-byte key for (target URI, payload digest)."""
     text = f"{target_uri}\n{payload_digest}".encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(text, digest_size=16).digest()
+    return hashlib.blake2b(text, digest_size=_KEY).digest()
 
 
 class WarcWriter:
@@ -116,14 +207,15 @@ class WarcWriter:
         self.revisits_written = 0
         # Files whose index.cdxj lines were made as their records were written (not read back).
         self.files_indexed_as_written = 0
-        # (target URI, payload digest) -> "WARC-Date WARC-Record-ID" of the first capture, for
-        # identical-payload-digest revisits.
-        self._captures: dict[bytes, str] = {}
+        # The first capture of each (target URI, payload digest), for identical-payload-digest
+        # revisits.
+        self._captures = CaptureIndex()
         self._load_captures()
-        # index.cdxj lines of the records written to the current file (None: the file is to be
-        # read by the indexer instead), and of the closed files not indexed yet.
-        self._index_lines: list[str] | None = []
-        self._unindexed: dict[str, list[str]] = {}
+        # index.cdxj lines of the records written to the current file, spilled to disk beside it
+        # (None: the file is to be read by the indexer instead), and of the closed files not
+        # indexed yet.
+        self._spill: CdxjSpill | None = None
+        self._unindexed: dict[str, CdxjSpill] = {}
 
     # -- files -------------------------------------------------------------------------------
 
@@ -154,12 +246,16 @@ class WarcWriter:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._fh = fh
         self._path = path
-        self._index_lines = []
         self.files_written.append(path)
+        try:
+            self._spill = CdxjSpill(path)
+        except OSError as exc:
+            logger.debug("WARC %s: indexed by reading it (%s)", path.name, exc)
         try:
             self._write_warcinfo(path.name)
         except OSError:
             # No room even for the warcinfo record: no empty file left behind.
+            self._drop_spill()
             fh.close()
             path.unlink(missing_ok=True)
             self.files_written.pop()
@@ -191,13 +287,26 @@ class WarcWriter:
 
     def _close_file(self) -> None:
         if self._fh is not None:
+            if self._spill is not None:
+                # Complete before the WARC's lock goes: from then on another run may index it.
+                try:
+                    self._spill.finish()
+                except OSError as exc:
+                    logger.debug("WARC %s: indexed by reading it (%s)", self._spill.path, exc)
+                    self._drop_spill()
             self._fh.flush()
             os.fsync(self._fh.fileno())
             self._fh.close()
-            if self._path is not None and self._index_lines is not None:
-                self._unindexed[self._path.name] = self._index_lines
-            self._index_lines = None
+            if self._path is not None and self._spill is not None:
+                self._unindexed[self._path.name] = self._spill
+            self._spill = None
         self._fh = None
+
+    def _drop_spill(self) -> None:
+        """Index the current file by reading it: its spilled lines are not used."""
+        if self._spill is not None:
+            self._spill.discard()
+            self._spill = None
 
     def _index(self) -> Path:
         unindexed, self._unindexed = self._unindexed, {}
@@ -206,13 +315,13 @@ class WarcWriter:
         return index
 
     def _add_index_line(self, rec_type: str, **parts: Any) -> None:
-        if self._index_lines is None:
+        if self._spill is None:
             return
         try:
-            self._index_lines.append(cdxj_line(rec_type=rec_type, **parts))
-        except ValueError as exc:
+            self._spill.add(cdxj_line(rec_type=rec_type, **parts))
+        except (ValueError, OSError) as exc:
             logger.debug("WARC %s: indexed by reading it (%s)", parts["filename"], exc)
-            self._index_lines = None
+            self._drop_spill()
 
     # -- records -----------------------------------------------------------------------------
 
@@ -302,11 +411,10 @@ class WarcWriter:
             response_headers_dict.update(extra_headers or {})
             if request_head.split(b" ", 1)[0].upper() in (b"POST", b"PUT"):
                 # cdxj-indexer keys these by their body too: the file is indexed by reading it.
-                self._index_lines = None
-            key = _capture_key(target_uri, digest)
-            original = self._captures.get(key)
+                self._drop_spill()
+            original = self._captures.get(target_uri, digest)
             if original is not None:
-                original_date, original_id = original.split(" ", 1)
+                original_date, original_id = original
                 response_headers_dict.update(
                     {
                         "WARC-Profile": REVISIT_PROFILE,
@@ -328,7 +436,7 @@ class WarcWriter:
             if original is not None:
                 self.revisits_written += 1
             else:
-                self._captures[key] = f"{date} {response_id}"
+                self._captures.add(target_uri, digest, date, response_id)
             self._add_index_line(
                 rec_type,
                 target_uri=target_uri,
@@ -378,10 +486,7 @@ class WarcWriter:
                 uri = headers.get("WARC-Target-URI")
                 digest = headers.get("WARC-Payload-Digest")
                 if uri and digest:
-                    self._captures.setdefault(
-                        _capture_key(uri, digest),
-                        f"{headers['WARC-Date']} {headers['WARC-Record-ID']}",
-                    )
+                    self._captures.add(uri, digest, headers["WARC-Date"], headers["WARC-Record-ID"])
 
 
 def _iter_record_headers(path: Path) -> Iterator[tuple[str, dict[str, str]]]:

@@ -7,7 +7,10 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from ccme_crawler.warc import WarcWriter, package_wacz, write_cdxj
+from ccme_crawler.warc.index import SPILL_SUFFIX, CdxjSpill, spill_path
 from ccme_crawler.warc.naming import sorted_warcs
 
 from .helpers import exchange, gzipped_exchange, read_member, write
@@ -209,4 +212,54 @@ def test_a_post_exchange_is_indexed_by_reading_its_file(tmp_path: Path) -> None:
         exchange("http://example.org/get"),
         exchange("http://example.org/form", request_method="POST", request_body=b"a=1&b=2"),
     )
+    assert (warcs / "index.cdxj").read_text() == _rebuilt(warcs, tmp_path)
+
+
+def test_index_lines_wait_on_disk_beside_the_file_being_written(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path)
+    for number in range(5):
+        writer.write_exchange(**exchange(f"http://example.org/{number}"))
+    assert writer.current_path is not None
+    spill = spill_path(writer.current_path)
+    writer._close_file()  # the last run written, as at rotation
+    assert len(spill.read_text().splitlines()) == 5
+
+
+def test_no_spill_file_is_left_after_close(tmp_path: Path) -> None:
+    write(tmp_path, *VARIED)
+    assert list(tmp_path.glob(f".*{SPILL_SUFFIX}")) == []
+
+
+def test_index_merged_from_many_sorted_runs_is_the_indexers_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CdxjSpill, "RUN_LINES", 2)
+    warcs = tmp_path / "warc"
+    many = [exchange(f"http://example.org/{n % 7}/{n}") for n in range(15)]
+    write(warcs, *VARIED, *many)
+    write(warcs, *many, max_size=1)  # revisits, across rotated files
+    assert (warcs / "index.cdxj").read_text() == _rebuilt(warcs, tmp_path)
+
+
+def test_a_spill_file_left_by_a_killed_run_is_not_used_and_removed(tmp_path: Path) -> None:
+    warcs = tmp_path / "warc"
+    killed = WarcWriter(warcs)
+    killed.write_exchange(**exchange("http://example.org/killed"))
+    killed.close(index=False)  # as a run killed before it indexed
+    [orphan] = warcs.glob(f".*{SPILL_SUFFIX}")
+    orphan.write_text("not an index line\n")
+    write(warcs, exchange("http://example.org/next"))
+    assert ((warcs / "index.cdxj").read_text(), list(warcs.glob(f".*{SPILL_SUFFIX}"))) == (
+        _rebuilt(warcs, tmp_path),
+        [],
+    )
+
+
+def test_a_file_another_run_indexed_first_is_not_indexed_twice(tmp_path: Path) -> None:
+    warcs = tmp_path / "warc"
+    first = WarcWriter(warcs)
+    first.write_exchange(**exchange("http://example.org/first"))
+    first.close(index=False)  # its file closed, its lines not merged yet
+    write(warcs, exchange("http://example.org/other"))  # reads the first run's file
+    first.close()  # now merges what it spilled
     assert (warcs / "index.cdxj").read_text() == _rebuilt(warcs, tmp_path)

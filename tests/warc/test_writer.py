@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tracemalloc
+import uuid
 from pathlib import Path
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from ccme_crawler.warc import WarcWriter, iter_captured_pages
 from ccme_crawler.warc.naming import sorted_warcs
-from ccme_crawler.warc.writer import REVISIT_PROFILE, sha1_digest
+from ccme_crawler.warc.writer import REVISIT_PROFILE, CaptureIndex, sha1_digest
 
 from .helpers import HTML, exchange, gzipped_exchange, read_member, write
 
 WARCIO = Path(sys.executable).with_name("warcio")
+RECORD_ID = "<urn:uuid:0a8b3b1e-54c4-4f7a-9f55-3f8e2b7c9d10>"
+OTHER_ID = "<urn:uuid:1b9c4c2f-65d5-4a8b-8a66-4a9f3c8d0e21>"
 
 
 def records(path: Path) -> list[tuple[str, dict[str, str], bytes]]:
@@ -195,3 +200,66 @@ def test_writer_refuses_to_reuse_an_existing_name(tmp_path: Path) -> None:
     assert writer.current_path != first
     writer.close()
     assert first.read_bytes() == data
+
+
+def test_capture_index_gives_the_first_capture_back_as_written() -> None:
+    captures = CaptureIndex()
+    captures.add("http://example.org/a", "sha1:A", "2026-01-02T03:04:05.678901Z", RECORD_ID)
+    captures.add("http://example.org/a", "sha1:A", "2026-02-02T03:04:05.000000Z", OTHER_ID)
+    assert captures.get("http://example.org/a", "sha1:A") == (
+        "2026-01-02T03:04:05.678901Z",
+        RECORD_ID,
+    )
+
+
+def test_capture_index_knows_nothing_of_another_payload() -> None:
+    captures = CaptureIndex()
+    captures.add("http://example.org/a", "sha1:A", "2026-01-02T03:04:05.678901Z", RECORD_ID)
+    assert captures.get("http://example.org/a", "sha1:B") is None
+
+
+@pytest.mark.parametrize(
+    ("date", "record_id"),
+    [
+        ("2026-01-02T03:04:05Z", RECORD_ID),  # no microseconds
+        ("2026-01-02T03:04:05.678901+01:00", RECORD_ID),
+        ("2026-01-02T03:04:05.678901Z", "<urn:uuid:0A8B3B1E-54C4-4F7A-9F55-3F8E2B7C9D10>"),
+        ("2026-01-02T03:04:05.678901Z", "<urn:other-tool:42>"),
+    ],
+)
+def test_capture_index_keeps_other_tools_dates_and_ids_as_given(date: str, record_id: str) -> None:
+    captures = CaptureIndex()
+    captures.add("http://example.org/a", "sha1:A", date, record_id)
+    assert captures.get("http://example.org/a", "sha1:A") == (date, record_id)
+
+
+def test_capture_index_finds_every_one_of_many_captures() -> None:
+    captures = CaptureIndex()
+    expected = {}
+    for number in range(3_000):
+        record_id = f"<urn:uuid:{uuid.UUID(int=number * 7919)}>"
+        date = f"2026-01-02T03:{number // 600 % 60:02d}:{number % 60:02d}.{number:06d}Z"
+        captures.add(f"http://example.org/{number}", "sha1:A", date, record_id)
+        expected[f"http://example.org/{number}"] = (date, record_id)
+    found = {url: captures.get(url, "sha1:A") for url in expected}
+    assert (len(captures), found) == (len(expected), expected)
+
+
+def test_capture_index_holds_under_128_bytes_a_capture() -> None:
+    # A dict of keys to "date id" strings held ~210 bytes a capture; the 40-byte records ~55 at
+    # 20,000 captures, ~100 at 3,000 (the buckets' fixed cost spread over fewer).
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        captures = CaptureIndex()
+        for number in range(3_000):
+            captures.add(
+                f"http://example.org/{number}",
+                "sha1:A",
+                "2026-01-02T03:04:05.678901Z",
+                f"<urn:uuid:{uuid.UUID(int=number)}>",
+            )
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert held / len(captures) < 128
