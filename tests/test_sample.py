@@ -155,5 +155,10 @@ def test_serve_sample_command_serves_until_interrupted() -> None:
         status = get(int(match.group(1)), MEDIAS)[0] if match else None
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.communicate(timeout=30)
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # fail without leaving a server behind
+            proc.communicate()
+            raise
     assert (bool(match), status, proc.returncode) == (True, 200, 0), first
