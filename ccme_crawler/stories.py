@@ -141,8 +141,14 @@ def similarity(a: bytes, b: bytes) -> tuple[float, float]:
 
 def _similarity(a: _Signature, b: _Signature) -> tuple[float, float]:
     jaccard = np.count_nonzero(a.values == b.values) / NUM_PERM
-    shared = jaccard * (a.shingles + b.shingles) / (1 + jaccard)
-    return jaccard, min(1.0, shared / min(a.shingles, b.shingles))
+    return jaccard, float(_containment(jaccard, a.shingles, b.shingles))
+
+
+def _containment(jaccard: Any, shingles_a: Any, shingles_b: Any) -> Any:
+    """The estimated share of the smaller shingle set held in the larger, from the estimated
+    Jaccard similarity and both sizes: numbers, or numpy arrays one pair an element."""
+    shared = jaccard * (shingles_a + shingles_b) / (1 + jaccard)
+    return np.minimum(1.0, shared / np.minimum(shingles_a, shingles_b))
 
 
 @lru_cache(maxsize=16)
@@ -181,7 +187,12 @@ def in_one_window(day_a: int | None, day_b: int | None) -> bool:
     same candidates."""
     if day_a is None or day_b is None:
         return day_a is None and day_b is None
-    return abs(day_a - day_b) <= STORY_WINDOW_DAYS
+    return bool(_within_window(day_a, day_b))
+
+
+def _within_window(days: Any, day: int) -> Any:
+    """Whether dated articles are close enough to compare: numbers, or an array of days."""
+    return np.abs(days - day) <= STORY_WINDOW_DAYS
 
 
 class _Chunk:
@@ -207,9 +218,9 @@ class StoryIndex:
     Articles are held by span: ``STORY_WINDOW_DAYS`` consecutive days of publication (undated
     articles are one span of their own). A query needs the spans its window touches (three, or
     the undated one). With a ``loader`` the index holds only the spans recent queries needed,
-    up to ``MAX_HELD_SPANS`` spans and ``MAX_HELD_ARTICLES`` articles, and loads the others from storage when a query needs them, so
-    its answers are those of an index holding everything. Without one it holds every article
-    it was given.
+    up to ``MAX_HELD_SPANS`` spans and ``MAX_HELD_ARTICLES`` articles, and loads the others
+    from storage when a query needs them, so its answers are those of an index holding
+    everything. Without one it holds every article it was given.
 
     Candidates are those of datasketch's MinHash LSH with the same (bands, rows): an article of
     the query's language and window whose MinHash values equal the query's in every row of at
@@ -396,7 +407,7 @@ class StoryIndex:
                 n = chunk.size
                 near = chunk.live[:n] & (chunk.languages[:n] == language)
                 if day is not None:
-                    near &= np.abs(chunk.days[:n].astype(np.int64) - day) <= STORY_WINDOW_DAYS
+                    near &= _within_window(chunk.days[:n].astype(np.int64), day)
                 rows = np.flatnonzero(near)
                 if rows.size == 0:
                     continue
@@ -409,11 +420,9 @@ class StoryIndex:
                 rows, values = rows[hit], values[hit]
                 if rows.size == 0:
                     continue
-                # The same arithmetic as _similarity, one candidate per element.
                 jaccard = np.count_nonzero(values == query.values, axis=1) / NUM_PERM
                 shingles = chunk.shingles[rows].astype(np.int64)
-                shared = jaccard * (query.shingles + shingles) / (1 + jaccard)
-                containment = np.minimum(1.0, shared / np.minimum(query.shingles, shingles))
+                containment = _containment(jaccard, query.shingles, shingles)
                 joined = containment >= self.min_containment
                 if not joined.any():
                     continue
