@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -58,6 +60,23 @@ def analysed_record(page: RawPage) -> Result:
     return result
 
 
+def _exit_with_parent() -> None:
+    """Run in each worker as it starts: end it when the process that started it dies.
+
+    A worker waits on a queue it holds both ends of, so a crawl killed with SIGKILL (a cron
+    timeout, the OOM killer) would leave it, and the forkserver beside it, running for ever.
+    The parent's sentinel becomes readable when the parent is gone, however it ended."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _worker_failure(page: RawPage, error: BaseException) -> PageFailure:
     detail = f"extraction worker failed: {type(error).__name__}: {error}"[:500]
     return PageFailure(
@@ -78,7 +97,9 @@ class ExtractionPool:
             context = multiprocessing.get_context(
                 "forkserver" if "forkserver" in methods else "spawn"
             )
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_exit_with_parent
+            )
         return self._executor
 
     def _submit(self, page: RawPage) -> Future[Result]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -191,3 +193,49 @@ def test_crawl_with_a_worker_killed_midway_then_resumed_completes_the_archive(
         sorted(default_articles(site)),
         "ok",
     )
+
+
+_KILLED_PARENT = """
+import multiprocessing, os, signal, sys
+from ccme_crawler.workers import ExtractionPool
+from tests.records.helpers import crawled_page
+
+if __name__ == "__main__":
+    pool = ExtractionPool(1)
+    page = crawled_page(b"<html><title>T</title><body><p>text</p></body></html>")
+    list(pool.extract_all([page], lambda page: page))
+    print(" ".join(str(child.pid) for child in multiprocessing.active_children()), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_workers_end_when_the_process_that_started_them_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "killed_parent.py"
+    script.write_text(_KILLED_PARENT)
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    workers = [int(pid) for pid in done.stdout.split()]
+    assert done.returncode == -signal.SIGKILL and workers, done.stderr
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if _running(pid)]
+    for pid in left:  # not to leave them behind when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
