@@ -94,6 +94,8 @@ _SHORTLINK = re.compile(r"^/(?:[a-z]{2}/)?\?p=(\d+)$")
 def shortlink_post_id(url: str) -> int | None:
     """The post id of a WordPress shortlink (``/?p=ID``, ``/ar/?p=ID``), None for any other URL:
     a shortlink names the same post as its permalink."""
+    if "?" not in url:  # no query, no shortlink: spares canonicalizing every permalink
+        return None
     match = _SHORTLINK.match(canonical_path(url))
     return int(match.group(1)) if match else None
 

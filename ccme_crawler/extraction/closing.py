@@ -98,6 +98,14 @@ _PLAIN_CONTINUATION = re.compile(
     r"|read more \((?:in )?(?:french|arabic|english)\)))\s*[.»>→]*\s*$",
     re.IGNORECASE,
 )
+# The plain continuation is searched for only in lines that can hold it: its regex tries every
+# position of a line, the cheap tests below skip nearly every line. A match holds an ellipsis,
+# or ends (before its trailing spaces and marks) with one of these phrases.
+_PLAIN_CONTINUATION_END = re.compile(
+    r"(?:lire la suite|تتمة المقال|read more \((?:in )?(?:french|arabic|english)\))$",
+    re.IGNORECASE,
+)
+_PHRASE_MAX = len("read more (in english)")
 # "… تتمة عن جريدة X": the summary names its outlet in its last words, with no source line.
 _INLINE_OUTLET = re.compile(
     r"\s*(?:…|\.{2,})?\s*(?:تتمة|التتمة)(?:\s+المقال)?\s+(?:عن|من)\s+"
@@ -122,10 +130,19 @@ def strip_continuation(line: str, links: list[tuple[str, str]]) -> tuple[str, st
         text = normalize_inline(text)
         if text and trimmed.endswith(text) and _fold(text) in _CONTINUATION_WORDS:
             return trimmed[: -len(text)].rstrip(), href
-    match = _PLAIN_CONTINUATION.search(line)
+    match = _PLAIN_CONTINUATION.search(line) if _may_continue(line) else None
     if match is not None:
         return line[: match.start()].rstrip(), None
     return line, None
+
+
+def _may_continue(line: str) -> bool:
+    """False only for a line :data:`_PLAIN_CONTINUATION` cannot match."""
+    if "…" in line or ".." in line:
+        return True
+    # Without an ellipsis only the phrases match, followed by spaces, then marks, then spaces.
+    core = line.rstrip().rstrip(".»>→").rstrip()
+    return _PLAIN_CONTINUATION_END.search(core[-_PHRASE_MAX:]) is not None
 
 
 def _inline_outlet(line: str) -> tuple[str, str] | None:

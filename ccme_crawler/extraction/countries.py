@@ -43,6 +43,8 @@ _LATIN_FOLD = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł"
 # for the few characters it changes: texts without any skip it.
 _ARABIC_VARIANTS = re.compile("[" + "".join(map(chr, _ARABIC_FOLD)) + "]")
 _LATIN_LIGATURES = re.compile("[" + "".join(map(chr, _LATIN_FOLD)) + "]")
+# The Arabic block, which holds every mark and variant above.
+_ARABIC_BLOCK = re.compile("[\u0600-\u06ff]")
 _WORD = re.compile(r"[^\W\d_]+")
 # The words and the gaps between them in one C call: [gap, word, gap, word, …, gap].
 _WORDS_AND_GAPS = re.compile(r"([^\W\d_]+)")
@@ -140,6 +142,8 @@ _EN_LANGUAGE_CUES = frozenset(
 
 def fold_arabic(text: str) -> str:
     """Arabic spelling variants made one: alef forms, alef maqsura, taa marbuta; marks removed."""
+    if _ARABIC_BLOCK.search(text) is None:  # one scan spares two on a text without Arabic
+        return text
     text = _ARABIC_MARKS.sub("", text)
     return text.translate(_ARABIC_FOLD) if _ARABIC_VARIANTS.search(text) else text
 
@@ -368,10 +372,13 @@ def _combining_marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # one range: one test a character
+
+
 def _without_combining_marks(text: str) -> str:
     basic, other = _combining_marks()
     text = basic.sub("", text)
-    return other.sub("", text) if text and max(text) > "\uffff" else text
+    return other.sub("", text) if _ASTRAL.search(text) else text
 
 
 def fold_text(text: str) -> str:

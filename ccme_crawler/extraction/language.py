@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
-_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+# Runs of each script: their lengths add up to the count of its characters, in a list of words
+# rather than one string a character.
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]+")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]+")
 _WORD = re.compile(r"[a-zàâçéèêëîïôûùüÿœ’']+")
 _FR_WORDS = frozenset(
     [
@@ -87,8 +89,8 @@ def _primary(tag: str | None) -> str | None:
 
 def _latin_language(text: str) -> str | None:
     words = _WORD.findall(text.lower())
-    fr = sum(word in _FR_WORDS for word in words)
-    en = sum(word in _EN_WORDS for word in words)
+    fr = sum(map(_FR_WORDS.__contains__, words))
+    en = sum(map(_EN_WORDS.__contains__, words))
     if fr == en:
         return None
     return "fr" if fr > en else "en"
@@ -97,8 +99,8 @@ def _latin_language(text: str) -> str | None:
 def text_language(text: str) -> str | None:
     """ "ar", "fr" or "en" when the text says so clearly (script, then function words), else None."""
     sample = text[:_SAMPLE]
-    arabic = len(_ARABIC.findall(sample))
-    latin = len(_LATIN.findall(sample))
+    arabic = sum(map(len, _ARABIC.findall(sample)))
+    latin = sum(map(len, _LATIN.findall(sample)))
     if arabic + latin < 20:
         return None
     if arabic > 0.6 * (arabic + latin):
