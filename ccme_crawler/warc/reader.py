@@ -81,7 +81,7 @@ def _scrapy_view(
 def _decoded(body: bytes, coding: bytes) -> bytes:
     """``body`` decoded as HttpCompressionMiddleware decodes it. A whole gzip stream of one
     member (what servers send) inflates in one zlib call, the same bytes Scrapy's gunzip
-    returns at a third of the cost; anything else goes to Scrapy's own decoding."""
+    returns, a third cheaper; anything else goes to Scrapy's own decoding."""
     if coding in (b"gzip", b"x-gzip"):
         inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
         try:
