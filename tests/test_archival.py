@@ -117,6 +117,38 @@ def test_reextraction_keeps_listing_categories(archived_crawl) -> None:  # type:
     assert rows(rebuilt, sql) == rows(db, sql)
 
 
+@pytest.fixture(scope="module")
+def reextracted(archived_crawl) -> Path:  # type: ignore[no-untyped-def]
+    tmp, _, warc_dir, _, _ = archived_crawl
+    rebuilt = tmp / "rebuilt-analysis.sqlite"
+    result = run_cli("reextract", "--warc", str(warc_dir), "--db", str(rebuilt))
+    assert result.returncode == 0, result.stderr
+    return rebuilt
+
+
+# What storage writes beside each article row: the same from the WARCs as from the crawl.
+BESIDE_ARTICLES = {
+    "countries": "SELECT article_url, code, mentions, rank FROM article_countries ORDER BY 1, 2",
+    "stories": "SELECT article_url, story_id, signature FROM article_stories ORDER BY 1",
+    "listings": "SELECT article_url, category_path FROM listing_entries ORDER BY 1, 2",
+    "sources": """SELECT s.name, a.raw FROM sources s
+        JOIN source_aliases a ON a.source_id = s.id ORDER BY 1, 2""",
+    "checks": "SELECT url, http_status, etag, last_modified FROM article_checks ORDER BY 1",
+}
+
+
+@pytest.mark.parametrize("table", sorted(BESIDE_ARTICLES))
+def test_reextraction_gives_the_same_rows_beside_the_articles(
+    archived_crawl,  # type: ignore[no-untyped-def]
+    reextracted: Path,
+    table: str,
+) -> None:
+    _, db, _, _, _ = archived_crawl
+    sql = BESIDE_ARTICLES[table]
+    expected = rows(db, sql)
+    assert (bool(expected), rows(reextracted, sql)) == (True, expected)
+
+
 def test_package_builds_a_wacz_with_pages(archived_crawl) -> None:  # type: ignore[no-untyped-def]
     tmp, db, warc_dir, summary, _ = archived_crawl
     output = tmp / "ccme.wacz"

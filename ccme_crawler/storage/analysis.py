@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 BATCH = 500
 TOP_COUNTRIES = 20
 
+# An article's rowid (its key in the story index) and publication date.
+StoredArticle = tuple[int, str | None]
+
 
 class AnalysisStore(Connection):
     """Writes of ``article_countries`` and ``article_stories``."""
@@ -48,10 +51,15 @@ class AnalysisStore(Connection):
         body: str,
         language: str | None,
         found: list[tuple[str, int]] | None = None,
+        *,
+        replace: bool = True,
     ) -> None:
+        """``replace``: False for an article stored in this transaction, which has none yet
+        (the foreign key's cascade took any of an article deleted before)."""
         if found is None:
             found = extract_countries(title, body, language)
-        self.conn.execute("DELETE FROM article_countries WHERE article_url = ?", (url,))
+        if replace:
+            self.conn.execute("DELETE FROM article_countries WHERE article_url = ?", (url,))
         self.conn.executemany(
             "INSERT INTO article_countries (article_url, code, mentions, rank) VALUES (?, ?, ?, ?)",
             [(url, code, mentions, rank) for rank, (code, mentions) in enumerate(found)],
@@ -81,13 +89,22 @@ class AnalysisStore(Connection):
         ).fetchall()
 
     def _write_story(
-        self, url: str, body: str, language: str | None, signature: bytes | None = None
+        self,
+        url: str,
+        body: str,
+        language: str | None,
+        signature: bytes | None = None,
+        stored: StoredArticle | None = None,
     ) -> None:
+        """``stored``: the article's rowid and publication date, when the caller has them."""
         if signature is None:
             signature = stories.story_signature(body)
-        rowid, published_at = self.conn.execute(
-            "SELECT rowid, published_at FROM articles WHERE url = ?", (url,)
-        ).fetchone()
+        if stored is None:
+            stored = self.conn.execute(
+                "SELECT rowid, published_at FROM articles WHERE url = ?", (url,)
+            ).fetchone()
+            assert stored is not None
+        rowid, published_at = stored
         story = self._stories().assign(rowid, signature, language, published_at)
         self._insert_story(url, story, signature)
 
@@ -106,16 +123,18 @@ class AnalysisStore(Connection):
         body: str,
         language: str | None,
         computed: ArticleAnalysis | None = None,
+        *,
+        stored: StoredArticle | None = None,
+        new: bool = False,
     ) -> None:
         """Countries and story of a new or changed article (inside its write transaction);
-        ``computed``: the same, already computed from this title and body."""
+        ``computed``: the same, already computed from this title and body; ``stored``: the
+        row's rowid and ``published_at`` as written; ``new``: the row was inserted just now."""
+        found = None if computed is None else computed.countries
+        signature = None if computed is None else computed.story_signature
         try:
-            if computed is None:
-                self._write_countries(url, title, body, language)
-                self._write_story(url, body, language)
-            else:
-                self._write_countries(url, title, body, language, computed.countries)
-                self._write_story(url, body, language, computed.story_signature)
+            self._write_countries(url, title, body, language, found, replace=not new)
+            self._write_story(url, body, language, signature, stored)
         except BaseException:
             # The transaction rolls back: forget assignments the database will not hold.
             self._story_index = None

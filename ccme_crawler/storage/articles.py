@@ -114,7 +114,7 @@ class ArticleStore(AnalysisStore):
             del values["url"]
             values["source_id"] = self._source_id(art.source, values.pop("source_canonical"))
             existing = self.conn.execute(
-                "SELECT content_hash, version FROM articles WHERE url = ?", (art.url,)
+                "SELECT content_hash, version, rowid FROM articles WHERE url = ?", (art.url,)
             ).fetchone()
             if existing is None:
                 outcome, version = "new", 1
@@ -128,15 +128,16 @@ class ArticleStore(AnalysisStore):
                 }
                 names = ", ".join(columns)
                 marks = ", ".join("?" for _ in columns)
-                self.conn.execute(
+                cursor = self.conn.execute(
                     f"INSERT INTO articles ({names}) VALUES ({marks})", list(columns.values())
                 )
+                rowid = int(cursor.lastrowid or 0)
             elif existing[0] == record.content_hash:
-                outcome, version = "unchanged", int(existing[1])
+                outcome, version, rowid = "unchanged", int(existing[1]), existing[2]
                 if correct and self._correct_article(art.url, values):
                     outcome = "corrected"
             else:
-                outcome, version = "updated", int(existing[1]) + 1
+                outcome, version, rowid = "updated", int(existing[1]) + 1, existing[2]
                 self.conn.execute(
                     """INSERT INTO article_versions (url, version, title, published_at,
                         modified_at, body, source, source_date, content_hash, fetched_at,
@@ -154,8 +155,15 @@ class ArticleStore(AnalysisStore):
                     [*values.values(), version, now, run_id, art.url],
                 )
             if outcome != "unchanged":
+                # Written above: published_at is the record's, whatever the outcome.
                 self.file_article_analysis(
-                    art.url, art.title, art.body, art.language, record.analysis
+                    art.url,
+                    art.title,
+                    art.body,
+                    art.language,
+                    record.analysis,
+                    stored=(int(rowid), art.published_at),
+                    new=outcome == "new",
                 )
             if record.category_path:
                 cat_id = self._category_id(record.category_path, art.category, art.language)
