@@ -443,7 +443,7 @@ def _inflate_one_gzip_member(body: bytes, max_size: int) -> bytes | None:
     decompressor = isal_zlib.decompressobj(isal_zlib.MAX_WBITS | 16)
     try:
         inflated = decompressor.decompress(body, max_size + 1 if max_size else 0)
-    except isal_zlib.error:
+    except isal_zlib.error:  # type: ignore[misc]  # isal's stub types the class as an instance
         return None
     if not decompressor.eof or decompressor.unused_data or decompressor.unconsumed_tail:
         return None
