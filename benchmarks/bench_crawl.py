@@ -40,13 +40,18 @@ def sizes(quick: bool) -> int:
     return 2_000 if quick else 20_000
 
 
-def _cpu_note(label: str, m: Measured) -> str:
-    server = ""
-    if m.server_cpu_seconds is not None:
-        server = f", mirror busy {m.server_cpu_seconds / m.wall_seconds:.0%}"
+def _cpu_note(label: str, m: Measured, pages: int) -> str:
+    """Where the core-seconds went: the crawl's process, its extraction workers, the mirror."""
+    per_page = 1000 / pages
+
+    def share(seconds: float) -> str:
+        return f"{seconds / m.wall_seconds:.0%} of a core = {seconds * per_page:.1f} ms a page"
+
+    workers = f", workers {share(m.descendants_cpu_seconds)}" if m.descendants_cpu_seconds else ""
+    server = f", mirror {share(m.server_cpu_seconds)}" if m.server_cpu_seconds is not None else ""
     return (
-        f"{label}: {m.wall_seconds:.1f} s, CPU {m.cpu_seconds / m.wall_seconds:.0%} of a core"
-        f"{server}, peak RSS {m.peak_rss_mb:.0f} MB"
+        f"{label}: {m.wall_seconds:.1f} s, main process {share(m.cpu_seconds)}{workers}{server}, "
+        f"peak RSS {m.peak_rss_mb:.0f} MB"
     )
 
 
@@ -84,7 +89,7 @@ def _requisites_row(articles: int, bare_rate: float) -> dict[str, Any]:
         "pages/s",
         baseline=bare_rate,
         baseline_name="bare Scrapy spider (pages only)",
-        note=_cpu_note("ours, requisites", measured) + f"; {pages:,} responses",
+        note=_cpu_note("ours, requisites", measured, pages) + f"; {pages:,} responses",
     )
 
 
@@ -108,7 +113,9 @@ def run(quick: bool = False, targets_only: bool = False) -> list[dict[str, Any]]
             baseline_name="bare Scrapy spider",
             target=f"≥ {TARGET:g}×",
             met=ours.pages_per_second / bare_rate >= TARGET,
-            note=_cpu_note("ours", ours.measured) + "; " + _cpu_note("bare", bare),
+            note=_cpu_note("ours", ours.measured, ours.pages)
+            + "; "
+            + _cpu_note("bare", bare, bare_pages),
         ),
         row(
             BENCH,
@@ -126,9 +133,8 @@ def run(quick: bool = False, targets_only: bool = False) -> list[dict[str, Any]]
         return rows
 
     bare_seq = run_measured(bare_command(server.base_url, pagination="sequential"), server=server)
-    bare_seq_rate = int(bare_seq.check().json_line()["downloader/response_count"]) / (
-        bare_seq.wall_seconds
-    )
+    bare_seq_pages = int(bare_seq.check().json_line()["downloader/response_count"])
+    bare_seq_rate = bare_seq_pages / bare_seq.wall_seconds
     nowarc_pages, nowarc = _our_crawl(articles, pagination="parallel", warc=False)
     seq_pages, seq = _our_crawl(articles, pagination="sequential", warc=True)
     rows += [
@@ -139,7 +145,7 @@ def run(quick: bool = False, targets_only: bool = False) -> list[dict[str, Any]]
             "pages/s",
             baseline=bare_rate,
             baseline_name="bare Scrapy spider",
-            note=_cpu_note("ours, WARC off", nowarc),
+            note=_cpu_note("ours, WARC off", nowarc, nowarc_pages),
         ),
         row(
             BENCH,
@@ -148,7 +154,7 @@ def run(quick: bool = False, targets_only: bool = False) -> list[dict[str, Any]]
             "pages/s",
             baseline=ours.pages_per_second,
             baseline_name="parallel pagination",
-            note=_cpu_note("sequential", seq),
+            note=_cpu_note("sequential", seq, seq_pages),
         ),
         row(
             BENCH,
@@ -157,7 +163,7 @@ def run(quick: bool = False, targets_only: bool = False) -> list[dict[str, Any]]
             "pages/s",
             baseline=bare_rate,
             baseline_name="bare, parallel pagination",
-            note=_cpu_note("bare, sequential", bare_seq),
+            note=_cpu_note("bare, sequential", bare_seq, bare_seq_pages),
         ),
     ]
     return rows

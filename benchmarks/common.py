@@ -9,7 +9,8 @@ our full crawl of it (database, WARCs, figures), so the crawl, scale, refresh an
 benchmarks crawl each size once.
 
 Each crawl runs in a subprocess waited for with ``os.wait4``: wall time from spawn to exit, its
-CPU time, and its peak resident set size (``VmHWM``, polled from /proc while it runs).
+CPU time, its peak resident set size (``VmHWM``, polled from /proc while it runs) and the CPU time
+of the processes it started (the extraction workers and their forkserver, polled while they run).
 """
 
 from __future__ import annotations
@@ -212,6 +213,9 @@ class Measured:
     stdout: str
     stderr: str
     server_cpu_seconds: float | None = None
+    # The processes the command started (extraction workers, their forkserver), user + system,
+    # as last polled before each ended: up to one polling interval (0.1 s) of each is missed.
+    descendants_cpu_seconds: float = 0.0
 
     def json_line(self) -> dict[str, Any]:
         """The last JSON object the process printed on stdout."""
@@ -267,16 +271,28 @@ def run_measured(
             stdout=out.read(),
             stderr=err.read(),
             server_cpu_seconds=server_cpu,
+            descendants_cpu_seconds=peak.descendants_cpu_seconds,
         )
 
 
 class _PeakWatcher:
     """Polls ``VmHWM`` (peak resident set of the process's own address space, fresh after exec)
-    from /proc/PID/status until stopped; ``kib`` is the last reading (0 if none)."""
+    from /proc/PID/status until stopped; ``kib`` is the last reading (0 if none).
+
+    It also polls the CPU time of the process's descendants: the extraction workers are children
+    of a forkserver, not of the crawl, so neither ``wait4`` nor the crawl's ``RUSAGE_CHILDREN``
+    counts them; the last reading of each before it ends is kept."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
+        import psutil
+
         self.kib = 0
         self._path = Path(f"/proc/{pid}/status")
+        self._descendants: dict[tuple[int, float], float] = {}  # (pid, created at) -> CPU s
+        try:
+            self._process: psutil.Process | None = psutil.Process(pid)
+        except psutil.Error:
+            self._process = None
         self._stopped = threading.Event()
         self._interval = interval
         self._thread = threading.Thread(target=self._poll, daemon=True)
@@ -291,7 +307,30 @@ class _PeakWatcher:
                         break
             except (OSError, ValueError):
                 pass
+            self._poll_descendants()
             self._stopped.wait(self._interval)
+
+    def _poll_descendants(self) -> None:
+        import psutil
+
+        if self._process is None:
+            return
+        try:
+            children = self._process.children(recursive=True)
+        except psutil.Error:  # the process has ended
+            return
+        for child in children:
+            try:
+                with child.oneshot():
+                    times = child.cpu_times()
+                    key = (child.pid, child.create_time())
+            except psutil.Error:  # ended meanwhile: its last reading stays
+                continue
+            self._descendants[key] = times.user + times.system
+
+    @property
+    def descendants_cpu_seconds(self) -> float:
+        return sum(self._descendants.values())
 
     def stop(self) -> None:
         self._stopped.set()

@@ -15,13 +15,13 @@ import os
 import socket
 import struct
 import uuid
-import zlib
 from bisect import bisect_left
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 
@@ -35,6 +35,11 @@ logger = logging.getLogger(__name__)
 WARC_VERSION = "WARC/1.1"
 REVISIT_PROFILE = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 DEFAULT_MAX_SIZE = 1_000_000_000
+# Each record is a standard gzip member, made by ISA-L (igzip) at its default level: on the
+# mirror's pages (already gzip'd by the server, stored as received) 3.7x faster than zlib's
+# level 6 for the same size; on plain HTML 15x faster for members about a fifth larger.
+_GZIP_LEVEL = isal_zlib.ISAL_DEFAULT_COMPRESSION
+_GZIP_WBITS = isal_zlib.MAX_WBITS | 16
 
 
 def sha1_digest(data: bytes) -> str:
@@ -348,10 +353,8 @@ class WarcWriter:
         # One gzip member per record. warcio's WARCWriter is not used for this step: it re-encodes
         # parsed HTTP headers and writes no block for revisit records without parsed headers.
         member = warc_headers.to_bytes(encoding="utf-8") + block + b"\r\n\r\n"
-        # Level 6 (gzip's default): level 9 costs a quarter more time for 1 % smaller files.
-        compressor = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS | 16)
         offset = self._fh.tell()
-        data = memoryview(compressor.compress(member) + compressor.flush())
+        data = memoryview(isal_zlib.compress(member, _GZIP_LEVEL, _GZIP_WBITS))
         while data:  # an unbuffered write may write part of it
             data = data[self._fh.write(data) :]
         self.records_written += 1
