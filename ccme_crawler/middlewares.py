@@ -27,7 +27,6 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from isal import isal_zlib
 from scrapy import signals
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
@@ -40,6 +39,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from ccme_crawler.clock import utc_now
+from ccme_crawler.compression import decode_content
 from ccme_crawler.items import PageFailure
 from ccme_crawler.run import RATE_LIMITED, ROBOTS_UNAVAILABLE, SITE_DOWN, Run, close_spider
 from ccme_crawler.urls import is_site_url, normalize_base_url, origin_of
@@ -420,33 +420,9 @@ def _ascii_as_bytes(encoding: str) -> bool:
 
 
 class IsalHttpCompressionMiddleware(HttpCompressionMiddleware):
-    """Scrapy's ``HttpCompressionMiddleware``, with a gzip body that is one whole member
-    inflated by ISA-L in one call: about a third of the time of Scrapy's ``gunzip`` (a
-    ``GzipFile`` read in 64 KiB steps), on nearly every page of a site that compresses.
-
-    Anything else (a damaged or cut member, several members, trailing bytes, a body over
-    ``DOWNLOAD_MAXSIZE``, another encoding) goes to Scrapy's own decoding, so that the bytes,
-    the partial reads it tolerates and its errors stay the same."""
+    """Scrapy's ``HttpCompressionMiddleware``, decoding through
+    :func:`ccme_crawler.compression.decode_content` (a whole gzip member inflated by ISA-L)."""
 
     @staticmethod
     def _decode(body: bytes, encoding: bytes, max_size: int) -> bytes:
-        if encoding in (b"gzip", b"x-gzip"):
-            inflated = _inflate_one_gzip_member(body, max_size)
-            if inflated is not None:
-                return inflated
-        return HttpCompressionMiddleware._decode(body, encoding, max_size)
-
-
-def _inflate_one_gzip_member(body: bytes, max_size: int) -> bytes | None:
-    """The content of ``body`` when it is exactly one complete, checksum-valid gzip member of
-    at most ``max_size`` bytes (0: no limit) inflated, else None."""
-    decompressor = isal_zlib.decompressobj(isal_zlib.MAX_WBITS | 16)
-    try:
-        inflated = decompressor.decompress(body, max_size + 1 if max_size else 0)
-    except isal_zlib.error:  # type: ignore[misc]  # isal's stub types the class as an instance
-        return None
-    if not decompressor.eof or decompressor.unused_data or decompressor.unconsumed_tail:
-        return None
-    if max_size and len(inflated) > max_size:
-        return None
-    return inflated
+        return decode_content(body, encoding, max_size)

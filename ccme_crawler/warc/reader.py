@@ -18,6 +18,7 @@ from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from ccme_crawler.compression import decode_content
 from ccme_crawler.extraction.requisites import is_requisite_url
 from ccme_crawler.items import WarcPointer
 from ccme_crawler.urls import is_discovery_url, is_listing_url
@@ -70,28 +71,12 @@ def _scrapy_view(
     if encoding and method != "HEAD":
         to_decode, to_keep = HttpCompressionMiddleware._split_encodings([encoding.encode()])
         for coding in to_decode:
-            body = _decoded(body, coding)
+            body = decode_content(body, coding)
         if to_keep:
             headers["content-encoding"] = b",".join(to_keep).decode()
         else:
             del headers["content-encoding"]
     return headers, body
-
-
-def _decoded(body: bytes, coding: bytes) -> bytes:
-    """``body`` decoded as HttpCompressionMiddleware decodes it. A whole gzip stream of one
-    member (what servers send) inflates in one zlib call, the same bytes Scrapy's gunzip
-    returns, a third cheaper; anything else goes to Scrapy's own decoding."""
-    if coding in (b"gzip", b"x-gzip"):
-        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        try:
-            decoded = inflater.decompress(body)
-        except zlib.error:
-            pass
-        else:
-            if inflater.eof and not inflater.unused_data:
-                return decoded
-    return HttpCompressionMiddleware._decode(body, coding, 0)
 
 
 CaptureKind = Literal["redirect", "discovery", "requisite", "listing", "page"]
