@@ -99,9 +99,13 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     rate = n / measured.wall_seconds
     crawl_rate = n / crawl.measured.wall_seconds
     warcio_rate = responses / warcio_seconds
+
+    def share(seconds: float) -> str:
+        return f"{seconds / measured.wall_seconds:.0%} of a core = {seconds * 1000 / n:.1f} ms"
+
     note = (
-        f"{measured.wall_seconds:.1f} s, CPU of the main process "
-        f"{measured.cpu_seconds / measured.wall_seconds:.0%} (extraction workers not counted), "
+        f"{measured.wall_seconds:.1f} s, main process {share(measured.cpu_seconds)} an article, "
+        f"extraction workers {share(measured.descendants_cpu_seconds)} an article, "
         f"peak RSS {measured.peak_rss_mb:.0f} MB; no request reached the mirror"
     )
     return [
