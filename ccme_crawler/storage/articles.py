@@ -131,7 +131,8 @@ class ArticleStore(AnalysisStore):
                 cursor = self.conn.execute(
                     f"INSERT INTO articles ({names}) VALUES ({marks})", list(columns.values())
                 )
-                rowid = int(cursor.lastrowid or 0)
+                rowid = cursor.lastrowid
+                assert rowid is not None  # an INSERT into a rowid table always sets it
             elif existing[0] == record.content_hash:
                 outcome, version, rowid = "unchanged", int(existing[1]), existing[2]
                 if correct and self._correct_article(art.url, values):
