@@ -31,6 +31,8 @@ TOP_COUNTRIES = 20
 
 # An article's rowid (its key in the story index) and publication date.
 StoredArticle = tuple[int, str | None]
+# What assigning an article's story reads of it (the order ``_write_story``'s callers unpack).
+_STORY_COLUMNS = "a.rowid, a.url, a.body, a.language, a.published_at"
 
 
 class AnalysisStore(Connection):
@@ -93,22 +95,14 @@ class AnalysisStore(Connection):
         url: str,
         body: str,
         language: str | None,
+        stored: StoredArticle,
         signature: bytes | None = None,
-        stored: StoredArticle | None = None,
     ) -> None:
-        """``stored``: the article's rowid and publication date, when the caller has them."""
+        """``stored``: the article's rowid and publication date, as written."""
         if signature is None:
             signature = stories.story_signature(body)
-        if stored is None:
-            stored = self.conn.execute(
-                "SELECT rowid, published_at FROM articles WHERE url = ?", (url,)
-            ).fetchone()
-            assert stored is not None
         rowid, published_at = stored
         story = self._stories().assign(rowid, signature, language, published_at)
-        self._insert_story(url, story, signature)
-
-    def _insert_story(self, url: str, story: int, signature: bytes | None) -> None:
         self.conn.execute(
             """INSERT INTO article_stories (article_url, story_id, signature) VALUES (?, ?, ?)
             ON CONFLICT(article_url) DO UPDATE SET story_id = excluded.story_id,
@@ -124,7 +118,7 @@ class AnalysisStore(Connection):
         language: str | None,
         computed: ArticleAnalysis | None = None,
         *,
-        stored: StoredArticle | None = None,
+        stored: StoredArticle,
         new: bool = False,
     ) -> None:
         """Countries and story of a new or changed article (inside its write transaction);
@@ -134,7 +128,7 @@ class AnalysisStore(Connection):
         signature = None if computed is None else computed.story_signature
         try:
             self._write_countries(url, title, body, language, found, replace=not new)
-            self._write_story(url, body, language, signature, stored)
+            self._write_story(url, body, language, stored, signature)
         except BaseException:
             # The transaction rolls back: forget assignments the database will not hold.
             self._story_index = None
@@ -182,14 +176,9 @@ class AnalysisStore(Connection):
                     self.conn.execute("DELETE FROM article_stories")
                     # Assigned against the stories written so far, a window at a time.
                     self._story_index = stories.StoryIndex(loader=self._stored_stories)
-                    columns = "a.rowid, a.url, a.body, a.language, a.published_at"
-                    for batch in self._articles(columns):
+                    for batch in self._articles(_STORY_COLUMNS):
                         for rowid, url, body, language, published_at in batch:
-                            signature = stories.story_signature(body)
-                            story = self._story_index.assign(
-                                rowid, signature, language, published_at
-                            )
-                            self._insert_story(url, story, signature)
+                            self._write_story(url, body, language, (rowid, published_at))
                         done += len(batch)
                         if progress is not None:
                             progress(done)
@@ -199,10 +188,10 @@ class AnalysisStore(Connection):
             return done
         done = 0
         missing = "a.url NOT IN (SELECT article_url FROM article_stories)"
-        for batch in self._articles("a.url, a.body, a.language", missing):
+        for batch in self._articles(_STORY_COLUMNS, missing):
             with self.transaction():
-                for url, body, language in batch:
-                    self.file_story(url, body, language)
+                for rowid, url, body, language, published_at in batch:
+                    self.file_story(url, body, language, (rowid, published_at))
             done += len(batch)
             if progress is not None:
                 progress(done)
@@ -213,9 +202,9 @@ class AnalysisStore(Connection):
             self.conn.execute("SELECT count(DISTINCT story_id) FROM article_stories").fetchone()[0]
         )
 
-    def file_story(self, url: str, body: str, language: str | None) -> None:
+    def file_story(self, url: str, body: str, language: str | None, stored: StoredArticle) -> None:
         try:
-            self._write_story(url, body, language)
+            self._write_story(url, body, language, stored)
         except BaseException:
             self._story_index = None
             raise
