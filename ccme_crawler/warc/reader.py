@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from ccme_crawler.extraction.requisites import is_requisite_url
 from ccme_crawler.items import WarcPointer
 from ccme_crawler.urls import is_discovery_url, is_listing_url
 from ccme_crawler.warc.naming import sorted_warcs
-from ccme_crawler.warc.verify import Member, Problem, iter_members
+from ccme_crawler.warc.verify import Member, Problem, iter_members, parse_records
 
 
 @dataclass(slots=True)
@@ -168,29 +167,21 @@ def iter_captured_pages(
 
 
 _PAGE_RECORDS = ("response", "revisit")
-_WARC_TYPE = re.compile(rb"\r\nWARC-Type:[ \t]*([^\r\n]*)", re.IGNORECASE)
-_CONTENT_LENGTH = re.compile(rb"\r\nContent-Length:[ \t]*([0-9]+)[ \t]*\r\n", re.IGNORECASE)
 
 
 def _lone_other_record(data: bytes) -> bool:
     """True when ``data`` (a gzip member) is exactly one well-formed WARC record of a type
     that holds no page (request, metadata, warcinfo…): half the members of a crawl, skipped
-    without parsing. Anything else (a record of a page, several records, a header block that
+    without warcio. Anything else (a record of a page, several records, a header block that
     does not add up) goes through warcio."""
-    if not data.startswith((b"WARC/1.0\r\n", b"WARC/1.1\r\n")):
+    records = parse_records(data)
+    first = next(records, None)
+    if first is None:
         return False
-    end = data.find(b"\r\n\r\n")
-    if end < 0:
+    headers, _, error = first
+    if error is not None or headers.get("warc-type", "").lower() in _PAGE_RECORDS:
         return False
-    block = data[: end + 2]
-    types = _WARC_TYPE.findall(block)
-    lengths = _CONTENT_LENGTH.findall(block)
-    if len(types) != 1 or len(lengths) != 1:
-        return False
-    if types[0].strip().decode("latin-1").lower() in _PAGE_RECORDS:
-        return False
-    # The block, then the two CRLFs that end a record.
-    return len(data) == end + 4 + int(lengths[0]) + 4 and data.endswith(b"\r\n\r\n")
+    return next(records, None) is None
 
 
 def _member_pages(

@@ -169,7 +169,7 @@ def _next_magic(fh: BinaryIO, start: int, size: int) -> int:
     return size
 
 
-def _parse_records(data: bytes) -> Iterator[tuple[dict[str, str], bytes, str | None]]:
+def parse_records(data: bytes) -> Iterator[tuple[dict[str, str], bytes, str | None]]:
     """(WARC headers, block, error) for each record in a decompressed member."""
     pos = 0
     while pos < len(data):
@@ -219,7 +219,7 @@ def _check_member(name: str, member: Member, report: VerifyReport) -> int:
     """Check the records of a good gzip member; return how many were well-formed."""
     assert member.data is not None
     good = 0
-    for headers, block, error in _parse_records(member.data):
+    for headers, block, error in parse_records(member.data):
         rid = headers.get("warc-record-id")
         report.records += 1
         if error:
@@ -266,7 +266,7 @@ def verify_warc(
         if member.data is not None:
             _check_member(path.name, member, report)
             if indexed is not None and (path.name, member.offset) not in indexed:
-                headers, _, _ = next(_parse_records(member.data), ({}, b"", None))
+                headers, _, _ = next(parse_records(member.data), ({}, b"", None))
                 if headers.get("warc-type") in _INDEXED_TYPES:
                     report.problems.append(
                         Problem(
