@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import heapq
 import io
@@ -110,6 +111,25 @@ def indexed_records(directory: Path) -> set[tuple[str, int]]:
 _HTTP_HEAD_PARSER = StatusAndHeadersParser(ArcWarcRecordLoader.HTTP_TYPES, False)
 _SPACE = CDXJIndexer.RE_SPACE
 _URL_KEY = CDXJIndexer(None, []).get_url_key
+# A URL whose SURT is its origin's SURT followed by its path, unchanged but for a trailing slash:
+# lower-case segments of letters, digits, "-" and "_", no query (canonicalization leaves those
+# alone). Every other URL gets its key from surt itself.
+_PLAIN_URL = re.compile(r"([a-z][a-z0-9+.-]*://[^/?#@\\]+)((?:/[a-z0-9_-]+)+)/?")
+
+
+@functools.lru_cache(maxsize=64)
+def _origin_key(origin: str) -> str:
+    return _URL_KEY(origin + "/")[:-1]  # "…)/" without its slash
+
+
+def url_key(url: str) -> str:
+    """The SURT key cdxj-indexer gives ``url``, without surt's ~0.2 ms canonicalization for
+    the plain URLs of a crawl (one origin, simple paths); the same string either way."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is None:
+        return _URL_KEY(url)
+    origin, path = plain.groups()
+    return _origin_key(origin) + path
 
 
 def cdxj_line(
@@ -152,7 +172,7 @@ def cdxj_line(
     fields["length"] = str(length)
     fields["offset"] = str(offset)
     fields["filename"] = filename
-    key = _URL_KEY(target_uri)
+    key = url_key(target_uri)
     return f"{key} {iso_date_to_timestamp(warc_date)} {json.dumps(fields)}\n"
 
 
