@@ -111,10 +111,12 @@ def indexed_records(directory: Path) -> set[tuple[str, int]]:
 _HTTP_HEAD_PARSER = StatusAndHeadersParser(ArcWarcRecordLoader.HTTP_TYPES, False)
 _SPACE = CDXJIndexer.RE_SPACE
 _URL_KEY = CDXJIndexer(None, []).get_url_key
-# A URL whose SURT is its origin's SURT followed by its path, unchanged but for a trailing slash:
-# lower-case segments of letters, digits, "-" and "_", no query (canonicalization leaves those
-# alone). Every other URL gets its key from surt itself.
-_PLAIN_URL = re.compile(r"([a-z][a-z0-9+.-]*://[^/?#@\\]+)((?:/[a-z0-9_-]+)+)/?")
+# A URL whose SURT is its origin's SURT followed by its path in lower case, less a trailing
+# slash: segments of letters, digits, "-", "_" and escaped non-ASCII bytes (which surt unescapes
+# and escapes again the same), no query. Every other URL gets its key from surt itself.
+_PLAIN_URL = re.compile(
+    r"([a-z][a-z0-9+.-]*://[^/?#@\\]+)((?:/(?:[A-Za-z0-9_-]|%[89A-Fa-f][0-9A-Fa-f])+)+)/?"
+)
 
 
 @functools.lru_cache(maxsize=64)
@@ -129,7 +131,7 @@ def url_key(url: str) -> str:
     if plain is None:
         return _URL_KEY(url)
     origin, path = plain.groups()
-    return _origin_key(origin) + path
+    return _origin_key(origin) + path.lower()
 
 
 def cdxj_line(
