@@ -15,6 +15,7 @@ process of its own, politeness off. Measured in the same run, one after the othe
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,8 +50,12 @@ def _cpu_note(label: str, m: Measured, pages: int) -> str:
 
     workers = f", workers {share(m.descendants_cpu_seconds)}" if m.descendants_cpu_seconds else ""
     server = f", mirror {share(m.server_cpu_seconds)}" if m.server_cpu_seconds is not None else ""
+    # How full these processes kept the machine's cores: below 100 % each, something waited.
+    busy = m.cpu_seconds + m.descendants_cpu_seconds + (m.server_cpu_seconds or 0.0)
+    cores = os.cpu_count() or 1
     return (
         f"{label}: {m.wall_seconds:.1f} s, main process {share(m.cpu_seconds)}{workers}{server}, "
+        f"cores {busy / m.wall_seconds / cores:.0%} busy of {cores}, "
         f"peak RSS {m.peak_rss_mb:.0f} MB"
     )
 

@@ -29,6 +29,11 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 # Our pipelines are synchronous: more concurrent items only add scheduling overhead.
 CONCURRENT_ITEMS = 10
+# A response holds its place in the scraper (by body size) until its items leave the pipelines,
+# which takes the worker's round trip and the store's group commit: ~40 pages of ~100 KB filled
+# Scrapy's 5 MB, and the engine then stopped sending requests (the downloader sat empty 13-20 %
+# of a crawl's samples, 2-4 % with this room; docs/benchmarks.md, crawlflow).
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 16_000_000
 TELNETCONSOLE_ENABLED = False
 STATS_CLASS = "ccme_crawler.stats.PlainStatsCollector"
 # A page larger than this is not an article: recorded as too large, memory stays bounded.
