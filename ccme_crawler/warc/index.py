@@ -121,7 +121,7 @@ _PLAIN_URL = re.compile(
 
 @functools.lru_cache(maxsize=64)
 def _origin_key(origin: str) -> str:
-    return _URL_KEY(origin + "/")[:-1]  # "…)/" without its slash
+    return str(_URL_KEY(origin + "/"))[:-1]  # "…)/" without its slash
 
 
 def url_key(url: str) -> str:
@@ -129,7 +129,7 @@ def url_key(url: str) -> str:
     the plain URLs of a crawl (one origin, simple paths); the same string either way."""
     plain = _PLAIN_URL.fullmatch(url)
     if plain is None:
-        return _URL_KEY(url)
+        return str(_URL_KEY(url))
     origin, path = plain.groups()
     return _origin_key(origin) + path.lower()
 
