@@ -91,13 +91,15 @@ def _raw_page(
     listing_category: str | None = None,
     listing_url: str | None = None,
     warc: WarcPointer | None = None,
+    headers: dict[str, str] | None = None,
 ) -> RawPage:
+    """``headers``: what :func:`response_headers` would give for ``response``, when known."""
     return RawPage(
         url=url,
         fetched_url=fetched_url,
         final_url=response.url,
         status=response.status,
-        headers=response_headers(response),
+        headers=response_headers(response) if headers is None else headers,
         body=response.body,
         # The encoding Scrapy decides (headers, BOM, <meta>, sniffing); none for a body Scrapy
         # does not take for text.
@@ -126,11 +128,18 @@ def page_from_response(
     )
 
 
+# The only headers Scrapy's choice of response class reads (ResponseTypes.from_headers).
+_RESPONSE_TYPE_HEADERS = ("content-type", "content-encoding", "content-disposition")
+
+
 def capture_response(capture: CapturedPage) -> Response:
     """The response Scrapy would have handed the spider for a captured exchange (the same
     response class, hence the same encoding decision)."""
+    # The class is chosen from the headers it reads alone: the response builds its own Headers
+    # of all of them, one full build a capture instead of two.
+    type_headers = {k: capture.headers[k] for k in _RESPONSE_TYPE_HEADERS if k in capture.headers}
     response_class = responsetypes.from_args(
-        headers=Headers(capture.headers), url=capture.target_uri, body=capture.body
+        headers=Headers(type_headers), url=capture.target_uri, body=capture.body
     )
     return response_class(
         url=capture.target_uri,
@@ -138,6 +147,17 @@ def capture_response(capture: CapturedPage) -> Response:
         headers=capture.headers,
         body=capture.body,
     )
+
+
+def _capture_headers(capture: CapturedPage) -> dict[str, str] | None:
+    """:func:`response_headers` of the capture's response without walking its ``Headers``: the
+    capture's own when every name and value is ASCII (Scrapy encodes them as UTF-8 and they
+    are read back as Latin-1, title-cased names lower-cased again: the same strings), else
+    None (let Scrapy's round trip say)."""
+    headers = capture.headers
+    if all(name.isascii() and value.isascii() for name, value in headers.items()):
+        return dict(headers)
+    return None
 
 
 def page_from_capture(capture: CapturedPage, fetched_url: str, url: str | None = None) -> RawPage:
@@ -149,6 +169,7 @@ def page_from_capture(capture: CapturedPage, fetched_url: str, url: str | None =
         fetched_url=fetched_url,
         fetched_at=capture.fetched_at,
         warc=capture.pointer,
+        headers=_capture_headers(capture),
     )
 
 

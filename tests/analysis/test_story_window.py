@@ -183,3 +183,15 @@ def test_article_whose_date_changed_leaves_its_old_window() -> None:
     store.rows[1] = (1, "fr", new_day, first_story, signature)
     index.assign(1, signature, "fr", new_day)
     assert index.assign(2, signature, "fr", old_day) != first_story
+
+
+def test_index_under_its_caps_loads_each_span_of_the_sites_life_once() -> None:
+    # Categories crawled side by side jump between dates years apart: every window of twenty
+    # years, visited in turn again and again, is loaded once while the articles fit.
+    days = [FIRST + timedelta(days=STORY_WINDOW_DAYS * n) for n in range(240)]
+    store = _Store()
+    index = StoryIndex(loader=store.load)
+    for key in range(1, 2_001):
+        index.assign(key, None, "fr", days[(key * 97) % len(days)].isoformat())
+    needed = {stories._span_of(d.toordinal()) + step for d in days for step in (-1, 0, 1)}
+    assert store.loads == len(needed)

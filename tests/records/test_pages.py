@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ccme_crawler.items import WarcPointer
-from ccme_crawler.records import page_from_capture, page_from_file, page_from_response
+from ccme_crawler.records import (
+    capture_response,
+    page_from_capture,
+    page_from_file,
+    page_from_response,
+    response_headers,
+)
+from ccme_crawler.warc import CapturedPage
 from tests.helpers import REFERENCE_SITE
 
 from .helpers import (
@@ -109,6 +116,38 @@ def test_capture_page_has_the_encoding_the_crawl_had(tmp_path: Path) -> None:
 def test_binary_capture_page_has_no_encoding(tmp_path: Path) -> None:
     capture = captured(tmp_path, ARTICLE_URL, PNG, "image/png")
     assert page_from_capture(capture, ARTICLE_URL).encoding is None
+
+
+def _capture(headers: dict[str, str], body: bytes = b"plain words") -> CapturedPage:
+    return CapturedPage(
+        target_uri=ARTICLE_URL,
+        status=200,
+        reason="OK",
+        protocol="HTTP/1.1",
+        headers=headers,
+        raw_headers=list(headers.items()),
+        body=body,
+        fetched_at=FETCHED_AT,
+        pointer=POINTER,
+        record_type="response",
+    )
+
+
+def test_capture_page_headers_are_those_of_its_scrapy_response() -> None:
+    capture = _capture({"content-type": "text/html", "etag": '"v1"', "x-empty": ""})
+    page = page_from_capture(capture, ARTICLE_URL)
+    assert page.headers == response_headers(capture_response(capture))
+
+
+def test_capture_page_with_non_ascii_headers_has_them_as_scrapy_reads_them_back() -> None:
+    capture = _capture({"content-type": "text/html", "content-disposition": "inline; name=été"})
+    page = page_from_capture(capture, ARTICLE_URL)
+    assert page.headers == response_headers(capture_response(capture))
+
+
+def test_capture_response_class_follows_content_disposition_without_content_type() -> None:
+    capture = _capture({"content-disposition": "attachment; filename=page.html"})
+    assert type(capture_response(capture)).__name__ == "HtmlResponse"
 
 
 # --- from a saved file ---
