@@ -29,7 +29,7 @@ from ccme_crawler.items import (
 )
 from ccme_crawler.run import STORAGE_ERROR, Run, close_spider
 from ccme_crawler.storage import DISCOVERY_ITEMS, StorageBusyError, StorageWriteError
-from ccme_crawler.workers import ExtractionPool, default_workers
+from ccme_crawler.workers import ExtractionPool
 
 logger = logging.getLogger(__name__)
 
@@ -49,19 +49,16 @@ class ExtractArticlePipeline(_CrawlerPipeline):
     """Turns a fetched page into an article record, or the failure that says why it is none
     (not 200, not HTML, a soft 404, no title and no text), and counts what extraction found.
 
-    The extraction runs in ``CCME_EXTRACT_WORKERS`` worker processes (:mod:`ccme_crawler.workers`;
-    0: in the crawl's process), so that downloading goes on meanwhile.
+    The extraction runs in the crawl's ``CCME_EXTRACT_WORKERS`` worker processes
+    (:meth:`ccme_crawler.workers.ExtractionPool.of`; 0: in the crawl's process), so that
+    downloading goes on meanwhile.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        configured = crawler.settings.get("CCME_EXTRACT_WORKERS")
-        workers = default_workers() if configured in (None, "") else int(configured)
-        self.pool = ExtractionPool(workers)
+        # The crawl's one pool: the spider reads its listing pages in it too.
+        self.pool = ExtractionPool.of(crawler)
         self.stats.set_value("ccme/extraction/workers", self.pool.workers)
-
-    def close_spider(self) -> None:
-        self.pool.close()
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawPage):

@@ -8,8 +8,8 @@ that they cannot disagree on what a page becomes:
 2. the content rules and extraction (:func:`record_from_page`): not 200, not HTML, a soft 404,
    no title and no text are failures; anything else is an :class:`ArticleRecord` carrying its
    normalized category paths;
-3. listing pages (:func:`listing_from_response`) and the entries they link
-   (:func:`listing_entries`).
+3. listing pages (:func:`listing_from_page`, of a page from :func:`page_from_listing_response`
+   or :func:`page_from_capture`) and the entries they link (:func:`listing_entries`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.http import Headers, HtmlResponse, Response, TextResponse
 from scrapy.responsetypes import responsetypes
+from w3lib.encoding import html_to_unicode
 
 from ccme_crawler.clock import utc_now
 from ccme_crawler.extraction import (
@@ -291,19 +292,28 @@ def record_from_file(path: Path, url: str | None = None) -> ArticleRecord | Page
 # --- listing pages ------------------------------------------------------------------------------
 
 
-def listing_from_response(response: Response, fetched_at: str) -> ListingPage | PageFailure:
-    """What a listing page lists, or a failure when the response is not an HTML page."""
-    problem = not_html(response_headers(response), response.body)
-    if problem is not None or not isinstance(response, TextResponse):
+def page_from_listing_response(response: Response, fetched_at: str) -> RawPage:
+    """The listing page the crawl fetched, as :func:`listing_from_page` reads it (in a worker:
+    a page, unlike a response, can be handed to another process)."""
+    return _raw_page(response, url=response.url, fetched_url=response.url, fetched_at=fetched_at)
+
+
+def listing_from_page(page: RawPage) -> ListingPage | PageFailure:
+    """What a listing page lists, or a failure when it is not an HTML page. The crawl,
+    ``reextract`` and ``import`` all read listing pages here (in an extraction worker or not)."""
+    problem = not_html(page.headers, page.body)
+    if problem is not None or page.encoding is None:
         return PageFailure(
-            response.url,
+            page.final_url,
             "not_html",
             problem or "body is not text",
-            response.status,
+            page.status,
             "listing",
-            fetched_at,
+            page.fetched_at,
         )
-    return extract_listing(response.text, response.url)
+    # Decoded as Scrapy's TextResponse.text decodes (a BOM first, then Scrapy's encoding).
+    text = html_to_unicode(f"charset={page.encoding}", page.body)[1]
+    return extract_listing(text, page.final_url)
 
 
 @dataclass(slots=True)

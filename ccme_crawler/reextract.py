@@ -1,7 +1,7 @@
 """Rebuild the database from WARC captures, with no network.
 
 Every captured response goes through :mod:`ccme_crawler.records`, as in a crawl: listing pages
-through ``listing_from_response`` and ``listing_entries`` (for the categories an article appeared
+through ``listing_from_page`` and ``listing_entries`` (for the categories an article appeared
 in), article pages through ``page_from_capture`` and ``record_from_page``, so that re-extracting
 the WARCs of a crawl gives the same ``articles`` rows as the crawl. Stored rows are compared
 whole, not only by content hash: an improved extractor or source alias re-run on what was
@@ -16,15 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ccme_crawler import __version__
-from ccme_crawler.items import ArticleRecord, PageFailure, RawPage
+from ccme_crawler.items import ArticleRecord, ListingPage, PageFailure, RawPage
 from ccme_crawler.locking import RunLock
-from ccme_crawler.records import (
-    ListingLinks,
-    capture_response,
-    listing_entries,
-    listing_from_response,
-    page_from_capture,
-)
+from ccme_crawler.records import ListingLinks, listing_entries, page_from_capture
 from ccme_crawler.storage import Storage
 from ccme_crawler.urls import listing_path, origin_of
 from ccme_crawler.warc import CapturedPage, Problem, iter_captured_pages
@@ -102,29 +96,34 @@ def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> R
                 return None
             return page_from_capture(page, classifier.fetched_url(page.target_uri))
 
+        def listing_page(item: tuple[CapturedPage, str]) -> RawPage | None:
+            page, kind = item
+            return listing_page_of(page) if kind == "listing" and page.status == 200 else None
+
         status = "completed"
         pool = ExtractionPool(default_workers() if workers is None else workers)
         try:
             captures = classified(iter_captured_pages(warc_dir, summary.damaged))
             # Outcomes are counted once their group of records is committed.
             pending: Counter[str] = Counter()
-            for (page, kind), result in pool.extract_all(captures, article_page):
-                if result is None:
-                    if kind == "listing" and page.status == 200:
-                        summary.listing_pages += 1
-                        with storage.batch_record():
-                            listing = store_listing(storage, page)
-                            if isinstance(listing, PageFailure):
-                                storage.record_failure(listing, run_id)
-                        if isinstance(listing, PageFailure):
-                            summary.failures[listing.reason] += 1
+            for (page, kind), result in pool.extract_all(captures, article_page, listing_page):
+                if kind == "listing" and page.status == 200:
+                    assert not isinstance(result, ArticleRecord)  # read by listing_page
+                    summary.listing_pages += 1
+                    with storage.batch_record():
+                        # result: None off a listing path (nothing to store)
+                        links = store_listing(storage, page, result)
+                        if isinstance(links, PageFailure):
+                            storage.record_failure(links, run_id)
+                    if isinstance(links, PageFailure):
+                        summary.failures[links.reason] += 1
                 elif isinstance(result, ArticleRecord):
                     with storage.batch_record() as group:
                         pending[storage.upsert_article(result, run_id, correct=True).outcome] += 1
                     if group.committed:
                         summary.outcomes += pending
                         pending.clear()
-                else:
+                elif isinstance(result, PageFailure):
                     with storage.batch_record():
                         storage.record_failure(result, run_id)
                     summary.failures[result.reason] += 1
@@ -146,16 +145,25 @@ def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> R
     return summary
 
 
-def store_listing(storage: Storage, page: CapturedPage) -> ListingLinks | PageFailure | None:
-    """Store what a captured listing page says, as the crawl does: page 1's category label and
-    the listing entries; its links, or the failure reading it, or None off a listing path."""
+def listing_page_of(capture: CapturedPage) -> RawPage | None:
+    """The page to read (:func:`ccme_crawler.records.listing_from_page`, in the extraction pool)
+    of a captured listing page, or None off a listing path (nothing of it is stored)."""
     try:
-        category = listing_path(page.target_uri)
+        listing_path(capture.target_uri)
     except ValueError:
         return None
-    listing = listing_from_response(capture_response(page), page.fetched_at)
-    if isinstance(listing, PageFailure):
+    return page_from_capture(capture, capture.target_uri, capture.target_uri)
+
+
+def store_listing(
+    storage: Storage, page: CapturedPage, listing: ListingPage | PageFailure | None
+) -> ListingLinks | PageFailure | None:
+    """Store what a captured listing page says (``listing``, read from the page of
+    :func:`listing_page_of`), as the crawl does: page 1's category label and the listing
+    entries; its links, or the failure reading it, or None off a listing path."""
+    if listing is None or isinstance(listing, PageFailure):
         return listing
+    category = listing_path(page.target_uri)
     if listing.page_number == 1 and listing.category_label:
         storage.record_category_label(category, listing.category_label, None)
     links = listing_entries(

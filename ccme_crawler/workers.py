@@ -22,15 +22,23 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from scrapy import signals
 
 from ccme_crawler.extraction.countries import extract_countries
-from ccme_crawler.items import ArticleAnalysis, ArticleRecord, PageFailure, RawPage
-from ccme_crawler.records import record_from_page
+from ccme_crawler.items import ArticleAnalysis, ArticleRecord, ListingPage, PageFailure, RawPage
+from ccme_crawler.records import listing_from_page, record_from_page
 from ccme_crawler.stories import story_signature
 
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
 Result = ArticleRecord | PageFailure
+ListingResult = ListingPage | PageFailure
 T = TypeVar("T")
+# Where a crawler keeps its pool (see ExtractionPool.of).
+_CRAWLER_ATTRIBUTE = "_ccme_extraction_pool"
 
 # Pages handed to each worker ahead of the one awaited (reextract, import): enough to keep it
 # busy while the caller stores, few enough to bound memory.
@@ -77,19 +85,32 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _worker_failure(page: RawPage, error: BaseException) -> PageFailure:
+def _worker_failure(page: RawPage, error: BaseException, kind: str = "article") -> PageFailure:
     detail = f"extraction worker failed: {type(error).__name__}: {error}"[:500]
-    return PageFailure(
-        page.url, "extraction_failed", detail, page.status, "article", page.fetched_at
-    )
+    return PageFailure(page.url, "extraction_failed", detail, page.status, kind, page.fetched_at)
 
 
 class ExtractionPool:
-    """Turns pages into records, in ``workers`` processes (0: in this process)."""
+    """Turns pages into records, and listing pages into what they list, in ``workers``
+    processes (0: in this process)."""
 
     def __init__(self, workers: int) -> None:
         self.workers = max(0, workers)
         self._executor: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> ExtractionPool:
+        """The crawl's one pool, shared by the spider (listing pages) and the extract pipeline
+        (articles): started on first use with ``CCME_EXTRACT_WORKERS`` workers (unset: the
+        :func:`default_workers`), closed when the spider closes."""
+        pool = getattr(crawler, _CRAWLER_ATTRIBUTE, None)
+        if isinstance(pool, cls):
+            return pool
+        configured = crawler.settings.get("CCME_EXTRACT_WORKERS")
+        pool = cls(default_workers() if configured in (None, "") else int(configured))
+        setattr(crawler, _CRAWLER_ATTRIBUTE, pool)
+        crawler.signals.connect(pool.close, signal=signals.spider_closed)
+        return pool
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -102,12 +123,14 @@ class ExtractionPool:
             )
         return self._executor
 
-    def _submit(self, page: RawPage) -> Future[Result]:
+    def _submit(
+        self, page: RawPage, task: Callable[[RawPage], Any] = analysed_record
+    ) -> Future[Any]:
         try:
-            return self._pool().submit(analysed_record, page)
+            return self._pool().submit(task, page)
         except BrokenProcessPool:
             self._restart()
-            return self._pool().submit(analysed_record, page)
+            return self._pool().submit(task, page)
 
     def _restart(self) -> None:
         # A worker died (killed, out of memory): the pages it held fail, the next ones get a
@@ -126,38 +149,69 @@ class ExtractionPool:
             self._restart()
             return _worker_failure(page, error)
 
+    async def listing(self, page: RawPage) -> ListingResult:
+        """What one listing page lists (:func:`listing_from_page`), awaited as :meth:`extract`."""
+        if self.workers == 0:
+            return listing_from_page(page)
+        try:
+            return await asyncio.wrap_future(self._submit(page, listing_from_page))
+        except BrokenProcessPool as error:
+            self._restart()
+            return _worker_failure(page, error, "listing")
+
     def extract_all(
-        self, items: Iterable[T], page_of: Callable[[T], RawPage | None]
-    ) -> Iterator[tuple[T, Result | None]]:
-        """``(item, record)`` for each item, in order; ``page_of`` picks the items to extract
-        (None: the item passes through with no record). Pages are extracted ahead of the one
-        returned, up to a bound."""
+        self,
+        items: Iterable[T],
+        page_of: Callable[[T], RawPage | None],
+        listing_of: Callable[[T], RawPage | None] | None = None,
+    ) -> Iterator[tuple[T, Result | ListingResult | None]]:
+        """``(item, result)`` for each item, in order: ``page_of`` picks the items to extract
+        (a record), else ``listing_of`` the listing pages to read (a :class:`ListingPage`); an
+        item neither picks passes through with None. Pages are read ahead of the one returned,
+        up to a bound."""
         if self.workers == 0:
             for item in items:
-                page = page_of(item)
-                yield item, None if page is None else record_from_page(page)
+                page, task = self._task(item, page_of, listing_of)
+                yield item, None if page is None else task(page)
             return
-        waiting: deque[tuple[T, RawPage | None, Future[Result] | None]] = deque()
+        waiting: deque[tuple[T, RawPage | None, Callable[[RawPage], Any], Future[Any] | None]]
+        waiting = deque()
         ahead = self.workers * _AHEAD_PER_WORKER
         for item in items:
-            page = page_of(item)
-            waiting.append((item, page, None if page is None else self._submit(page)))
+            page, task = self._task(item, page_of, listing_of)
+            future = None if page is None else self._submit(page, task)
+            waiting.append((item, page, task, future))
             while len(waiting) > ahead:
                 yield self._next(waiting)
         while waiting:
             yield self._next(waiting)
 
+    def _task(
+        self,
+        item: T,
+        page_of: Callable[[T], RawPage | None],
+        listing_of: Callable[[T], RawPage | None] | None,
+    ) -> tuple[RawPage | None, Callable[[RawPage], Any]]:
+        """The page of ``item`` to read and what reads it (in a worker: ``analysed_record``)."""
+        page = page_of(item)
+        if page is not None:
+            return page, record_from_page if self.workers == 0 else analysed_record
+        listing = listing_of(item) if listing_of is not None else None
+        return listing, listing_from_page
+
     def _next(
-        self, waiting: deque[tuple[T, RawPage | None, Future[Result] | None]]
-    ) -> tuple[T, Result | None]:
-        item, page, future = waiting.popleft()
+        self,
+        waiting: deque[tuple[T, RawPage | None, Callable[[RawPage], Any], Future[Any] | None]],
+    ) -> tuple[T, Result | ListingResult | None]:
+        item, page, task, future = waiting.popleft()
         if future is None or page is None:
             return item, None
         try:
             return item, future.result()
         except BrokenProcessPool as error:
             self._restart()
-            return item, _worker_failure(page, error)
+            kind = "listing" if task is listing_from_page else "article"
+            return item, _worker_failure(page, error, kind)
 
     def close(self) -> None:
         if self._executor is not None:

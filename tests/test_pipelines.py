@@ -36,7 +36,7 @@ def _extract(crawler: Crawler, item: object) -> object:
     try:
         return asyncio.run(pipeline.process_item(item))
     finally:
-        pipeline.close_spider()
+        pipeline.pool.close()
 
 
 def _stat(crawler: Crawler, name: str) -> object:

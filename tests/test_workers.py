@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from ccme_crawler.extraction.countries import extract_countries
-from ccme_crawler.items import ArticleRecord, PageFailure, RawPage
+from ccme_crawler.items import ArticleRecord, ListingPage, PageFailure, RawPage
 from ccme_crawler.pipelines import ExtractArticlePipeline
-from ccme_crawler.records import record_from_page
+from ccme_crawler.records import listing_from_page, page_from_listing_response, record_from_page
 from ccme_crawler.reextract import reextract
 from ccme_crawler.stories import story_signature
 from ccme_crawler.warc import WarcWriter
@@ -29,7 +30,15 @@ from ccme_mirror import MirrorServer, generate_site, render
 from ccme_mirror.faults import delay
 from tests.faults.helpers import default_articles, integrity, stored_urls
 from tests.helpers import crawl, rows, start_crawl
-from tests.records.helpers import PNG, article_html, crawled_page
+from tests.records.helpers import (
+    FETCHED_AT,
+    LISTING_URL,
+    PNG,
+    article_html,
+    crawled_page,
+    listing_html,
+    response,
+)
 
 ORIGIN = "https://www.ccme.org.ma"
 
@@ -95,7 +104,7 @@ def test_pipeline_with_a_worker_gives_the_record() -> None:
     try:
         result = asyncio.run(pipeline.process_item(page))
     finally:
-        pipeline.close_spider()
+        pipeline.pool.close()
     assert _without_analysis(result) == record_from_page(page)
 
 
@@ -112,6 +121,101 @@ def test_a_killed_worker_fails_its_page_and_the_pool_goes_on() -> None:
         isinstance(first, PageFailure) and first.reason == "extraction_failed"
     )
     assert (first_ok, isinstance(second, ArticleRecord)) == (True, True)
+
+
+def _listing_page(body: bytes | None = None, content_type: str = "text/html") -> RawPage:
+    crawled = response(LISTING_URL, listing_html() if body is None else body, content_type)
+    return page_from_listing_response(crawled, FETCHED_AT)
+
+
+def test_worker_reads_a_listing_page_as_in_process(pool: ExtractionPool) -> None:
+    page = _listing_page()
+    assert asyncio.run(pool.listing(page)) == listing_from_page(page)
+
+
+def test_worker_says_why_a_listing_page_is_not_one(pool: ExtractionPool) -> None:
+    page = _listing_page(PNG, "image/png")
+    assert asyncio.run(pool.listing(page)) == listing_from_page(page)
+
+
+def test_in_process_pool_reads_a_listing_page_without_workers() -> None:
+    page = _listing_page()
+    with ExtractionPool(0) as in_process:
+        assert asyncio.run(in_process.listing(page)) == listing_from_page(page)
+
+
+def _mixed() -> list[RawPage | str]:
+    return ["redirect", _listing_page(), *_pages()[:2], _listing_page(PNG, "image/png")]
+
+
+def _listing_of(item: RawPage | str) -> RawPage | None:
+    return item if isinstance(item, RawPage) and item.url == LISTING_URL else None
+
+
+def _article_of(item: RawPage | str) -> RawPage | None:
+    return item if isinstance(item, RawPage) and item.url != LISTING_URL else None
+
+
+def _in_process(item: RawPage | str) -> object:
+    listing, article = _listing_of(item), _article_of(item)
+    if listing is not None:
+        return listing_from_page(listing)
+    return None if article is None else record_from_page(article)
+
+
+def test_worker_reads_listing_and_article_pages_in_order(pool: ExtractionPool) -> None:
+    items = _mixed()
+    out = pool.extract_all(items, _article_of, _listing_of)
+    assert [(item, _without_analysis(r)) for item, r in out] == [
+        (item, _in_process(item)) for item in items
+    ]
+
+
+def test_in_process_pool_reads_listing_and_article_pages_in_order() -> None:
+    items = _mixed()
+    with ExtractionPool(0) as in_process:
+        out = list(in_process.extract_all(items, _article_of, _listing_of))
+    assert out == [(item, _in_process(item)) for item in items]
+
+
+def _heavy_listing_page() -> RawPage:
+    """A listing page that takes a worker tens of milliseconds (its posts repeated)."""
+    body = listing_html()
+    first, last = body.index(b"<article"), body.rindex(b"</article>") + len(b"</article>")
+    return _listing_page(body[:first] + body[first:last] * 40 + body[last:])
+
+
+def test_a_killed_worker_fails_the_listing_pages_it_held_and_the_pool_goes_on() -> None:
+    pages = [_heavy_listing_page()] * 17  # all handed over before the first is returned
+    with ExtractionPool(1) as fresh:
+        results = fresh.extract_all(pages, lambda _: None, lambda page: page)
+        first = next(results)[1]
+        assert fresh._executor is not None
+        for pid in list(fresh._executor._processes):
+            os.kill(pid, signal.SIGKILL)
+        held = [result for _, result in results]
+        after = asyncio.run(fresh.listing(_listing_page()))
+    failures = {(r.reason, r.kind, r.url) for r in held if isinstance(r, PageFailure)}
+    assert (isinstance(first, ListingPage), failures, isinstance(after, ListingPage)) == (
+        True,
+        {("extraction_failed", "listing", LISTING_URL)},
+        True,
+    )
+
+
+def test_crawl_shares_one_pool_between_spider_and_pipeline() -> None:
+    crawler = get_crawler(settings_dict={"CCME_EXTRACT_WORKERS": 0})
+    assert ExtractArticlePipeline.from_crawler(crawler).pool is ExtractionPool.of(crawler)
+
+
+def test_crawls_pool_ends_its_workers_when_the_spider_closes() -> None:
+    crawler = get_crawler(settings_dict={"CCME_EXTRACT_WORKERS": 1})
+    pool = ExtractionPool.of(crawler)
+    asyncio.run(pool.listing(_listing_page()))  # started
+    assert pool._executor is not None
+    workers = list(pool._executor._processes.values())
+    crawler.signals.send_catch_log(signals.spider_closed, spider=None, reason="finished")
+    assert [worker.is_alive() for worker in workers] == [False]
 
 
 def test_environment_chooses_the_default_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:

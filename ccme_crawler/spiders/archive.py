@@ -45,6 +45,7 @@ from ccme_crawler.items import (
     DiscoveryFetch,
     DiscoveryReport,
     DiscoveryResult,
+    ListingPage,
     ListingStatus,
     NotModified,
     PageFailure,
@@ -54,7 +55,12 @@ from ccme_crawler.items import (
     WalkPlan,
 )
 from ccme_crawler.middlewares import FetchFailed
-from ccme_crawler.records import listing_entries, listing_from_response, page_from_response
+from ccme_crawler.records import (
+    listing_entries,
+    listing_from_page,
+    page_from_listing_response,
+    page_from_response,
+)
 from ccme_crawler.run import SITE_DOWN, Run, SpiderView, close_spider
 from ccme_crawler.site_health import STAT_EMPTY_AS_BEFORE
 from ccme_crawler.spiders.listing_health import (
@@ -88,6 +94,7 @@ from ccme_crawler.urls import (
     shortlink_post_id,
     to_crawl_url,
 )
+from ccme_crawler.workers import ExtractionPool
 
 
 def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
@@ -353,7 +360,9 @@ class ArchiveSpider(scrapy.Spider):
             state.walk_started(path, mode)
             if path in probed:
                 walk.pending.add(1)
-                yield from self.parse_listing(probed[path], path, 1)
+                # Read here, not in the pool: one page a walk, and this generator cannot await.
+                page_one = page_from_listing_response(probed[path], utc_now())
+                yield from self._follow_listing(probed[path], path, 1, listing_from_page(page_one))
             else:
                 yield self._listing_request(walk, 1)
 
@@ -616,12 +625,25 @@ class ArchiveSpider(scrapy.Spider):
             dont_filter=True,
         )
 
-    def parse_listing(self, response: Response, category: str, page: int) -> Iterator[Any]:
+    async def parse_listing(
+        self, response: Response, category: str, page: int
+    ) -> AsyncIterator[Any]:
+        """A listing page of a walk, read in the crawl's extraction pool (so that its parse is
+        off the reactor's thread), then followed (:meth:`_follow_listing`)."""
+        pool = ExtractionPool.of(self.crawler)
+        listing = await pool.listing(page_from_listing_response(response, utc_now()))
+        for item in self._follow_listing(response, category, page, listing):
+            yield item
+
+    def _follow_listing(
+        self, response: Response, category: str, page: int, listing: ListingPage | PageFailure
+    ) -> Iterator[Any]:
+        """What a read listing page of the walk of ``category`` gives: its entries, the
+        requests of its articles and of the next page, or the failure that stops the walk."""
         walk = self.walks[category]
         walk.pending.discard(page)
         walk.pages_done += 1
         self.crawler.stats.inc_value("ccme/listing_pages")
-        listing = listing_from_response(response, utc_now())
         if not isinstance(listing, PageFailure):
             walk.announced_last = announced_last_page(walk.announced_last, listing)
             fault = listing_fault(listing, page, walk.announced_last)

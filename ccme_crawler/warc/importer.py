@@ -5,8 +5,8 @@ download: any WARC (gzip'd or not) or WACZ (its ``archive/`` WARCs). Two passes 
 
 1. every response record is indexed (record id, and target URI + payload digest) so that a
    revisit record is resolved to the payload it refers to, in any of the files given; warcinfo
-   records name the software; listing pages say which URLs are articles (their entries stored
-   by ``reextract.store_listing``, as ``reextract`` does);
+   records name the software; listing pages say which URLs are articles (read in the extraction
+   pool and their entries stored by ``reextract.store_listing``, as ``reextract`` does);
 2. every response (and resolved revisit) is classified — off the site, then as ``reextract``
    classifies captures (``warc.reader.CaptureClassifier``: redirect, home page / robots.txt /
    sitemap, page requisite, listing page), article or other page — and article pages go
@@ -40,7 +40,7 @@ from ccme_crawler import __version__
 from ccme_crawler.items import ArticleRecord, PageFailure, RawPage, WarcPointer
 from ccme_crawler.locking import RunLock
 from ccme_crawler.records import ListingLinks, page_from_capture
-from ccme_crawler.reextract import CaptureRunSummary, store_listing
+from ccme_crawler.reextract import CaptureRunSummary, listing_page_of, store_listing
 from ccme_crawler.storage import Storage
 from ccme_crawler.urls import (
     canonical_article_url,
@@ -176,7 +176,10 @@ def import_archives(
         # A crawl or import killed before it ended (the lock says no process runs now).
         storage.close_abandoned_runs("process died before the run ended")
         archive = _Archive(members, stack)
-        listed = _first_pass(archive, storage, site_origins)
+        pool = stack.enter_context(
+            ExtractionPool(default_workers() if workers is None else workers)
+        )
+        listed = _first_pass(archive, storage, site_origins, pool)
         run_id = storage.start_run(
             mode="import",
             base_url="",
@@ -187,9 +190,6 @@ def import_archives(
         summary = ImportSummary(run_id=run_id)
         summary.files = {m.label: archive.software_by_member.get(i) for i, m in enumerate(members)}
         status = "completed"
-        pool = stack.enter_context(
-            ExtractionPool(default_workers() if workers is None else workers)
-        )
         try:
             for index in range(len(members)):
                 _second_pass(archive, index, storage, summary, listed, site_origins, pool)
@@ -205,10 +205,25 @@ def _on_site(url: str, origins: list[str]) -> bool:
     return is_site_url(url) or any(is_site_url(url, origin) for origin in origins)
 
 
-def _first_pass(archive: _Archive, storage: Storage, origins: list[str]) -> set[str]:
+def _first_pass(
+    archive: _Archive, storage: Storage, origins: list[str], pool: ExtractionPool
+) -> set[str]:
     """Index the responses; return the canonical URLs the listing pages link to (and record
     their listing entries)."""
     listed: set[str] = set()
+    for page, listing in pool.extract_all(
+        _listing_captures(archive, origins), lambda _: None, listing_page_of
+    ):
+        assert not isinstance(listing, ArticleRecord)  # read by listing_page_of
+        links = store_listing(storage, page, listing)
+        if isinstance(links, ListingLinks):
+            listed |= {entry.url for entry in links.entries}
+    return listed
+
+
+def _listing_captures(archive: _Archive, origins: list[str]) -> Iterator[CapturedPage]:
+    """The listing pages of the site answered 200, in file order; every response is indexed on
+    the way (for the revisits of pass 2)."""
     for index in range(len(archive.members)):
         for record, offset, _, body in archive.records(index):
             if record.rec_type != "response" or record.http_headers is None:
@@ -224,10 +239,7 @@ def _first_pass(archive: _Archive, storage: Storage, origins: list[str]) -> set[
             if _on_site(uri, origins) and is_listing_url(uri):
                 page = _captured(archive, index, record, offset, 0, body())
                 if page.status == 200:
-                    links = store_listing(storage, page)
-                    if isinstance(links, ListingLinks):
-                        listed |= {entry.url for entry in links.entries}
-    return listed
+                    yield page
 
 
 def _captured(
@@ -301,7 +313,8 @@ def _second_pass(
     # Outcomes are counted once their group of records is committed, as reextract counts them.
     pending: Counter[str] = Counter()
     for (record, page, _), result in pool.extract_all(pages, lambda item: item[2]):
-        assert result is not None  # every item has a page to extract
+        # Every item has an article page to extract.
+        assert isinstance(result, ArticleRecord | PageFailure)
         if isinstance(result, PageFailure):
             with storage.batch_record():
                 storage.record_failure(result, summary.run_id)

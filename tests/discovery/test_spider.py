@@ -4,6 +4,7 @@ a real SQLite file, no network."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from ccme_crawler.run import Run
 from ccme_crawler.spiders.archive import ArchiveSpider
 from tests.discovery.conftest import fixture_bytes
 from tests.helpers import REFERENCE_SITE
+from tests.records.helpers import drain
 
 ORIGIN = "http://127.0.0.1:8000"
 ARCHIVE = [
@@ -93,7 +95,8 @@ def answer(request: Request, site: Site) -> list[Any]:
     response = response_for(request, status, body)
     if status == 200:
         callback: Callable[..., Any] = request.callback  # type: ignore[assignment]
-        return list(callback(response, **request.cb_kwargs))
+        output = callback(response, **request.cb_kwargs)
+        return drain(output) if inspect.isasyncgen(output) else list(output)
     failure = Failure(HttpError(response))
     failure.request = request  # type: ignore[attr-defined]
     return list(request.errback(failure))  # type: ignore[misc]

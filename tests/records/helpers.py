@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from scrapy import Request
 from scrapy.http import Response
@@ -39,6 +42,15 @@ def article_html() -> bytes:
 
 def listing_html() -> bytes:
     return (REFERENCE_SITE / "category-fr.html").read_bytes()
+
+
+def drain(output: AsyncIterator[Any]) -> list[Any]:
+    """Everything an ``async def`` callback (the spider's ``parse_listing``) yields."""
+
+    async def collect() -> list[Any]:
+        return [item async for item in output]
+
+    return asyncio.run(collect())
 
 
 def response(

@@ -7,7 +7,12 @@ from hypothesis import strategies as st
 
 from ccme_crawler.extraction.listing import extract_listing
 from ccme_crawler.items import ListingItem, ListingPage, PageFailure
-from ccme_crawler.records import ListingLinks, listing_entries, listing_from_response
+from ccme_crawler.records import (
+    ListingLinks,
+    listing_entries,
+    listing_from_page,
+    page_from_listing_response,
+)
 
 from .helpers import CATEGORY, LISTING_URL, PNG, listing_html, response
 
@@ -108,21 +113,27 @@ def test_url_like_links_never_raise(url: str) -> None:
 # --- the listing page itself ---
 
 
+def _read(
+    url: str, body: bytes, content_type: str | None = "text/html; charset=UTF-8"
+) -> ListingPage | PageFailure:
+    return listing_from_page(page_from_listing_response(response(url, body, content_type), SEEN_AT))
+
+
 def test_html_listing_response_is_read() -> None:
-    listing = listing_from_response(response(LISTING_URL, listing_html()), SEEN_AT)
+    listing = _read(LISTING_URL, listing_html())
     assert isinstance(listing, ListingPage) and len(listing.items) == 10
 
 
 def test_listing_with_an_image_content_type_is_not_html() -> None:
-    listing = listing_from_response(response(LISTING_URL, PNG, "image/png"), SEEN_AT)
+    listing = _read(LISTING_URL, PNG, "image/png")
     assert isinstance(listing, PageFailure) and listing.reason == "not_html"
 
 
 def test_listing_failure_is_of_a_listing() -> None:
-    listing = listing_from_response(response(LISTING_URL, PNG, "image/png"), SEEN_AT)
+    listing = _read(LISTING_URL, PNG, "image/png")
     assert isinstance(listing, PageFailure) and listing.kind == "listing"
 
 
 def test_listing_with_a_binary_body_and_no_content_type_is_not_html() -> None:
-    listing = listing_from_response(response(LISTING_URL, b"\x00\x01\x02" * 50, None), SEEN_AT)
+    listing = _read(LISTING_URL, b"\x00\x01\x02" * 50, None)
     assert isinstance(listing, PageFailure) and listing.reason == "not_html"

@@ -7,7 +7,16 @@ from typing import Any
 from ccme_crawler.items import ListingEntry, PageFailure, RawPage
 from ccme_crawler.spiders.archive import ArchiveSpider, _Walk
 
-from .helpers import ARTICLE_URL, CATEGORY, LISTING_URL, PNG, article_html, listing_html, response
+from .helpers import (
+    ARTICLE_URL,
+    CATEGORY,
+    LISTING_URL,
+    PNG,
+    article_html,
+    drain,
+    listing_html,
+    response,
+)
 from .helpers import spider as make_spider
 
 
@@ -19,7 +28,7 @@ def _walking() -> ArchiveSpider:
 
 
 def _listing_items(body: bytes, content_type: str = "text/html; charset=UTF-8") -> list[Any]:
-    return list(
+    return drain(
         _walking().parse_listing(response(LISTING_URL, body, content_type), CATEGORY, page=1)
     )
 
@@ -44,14 +53,14 @@ def test_listing_with_an_image_content_type_yields_one_failure() -> None:
 
 def test_listing_that_is_not_html_stops_its_walk_incomplete() -> None:
     spider = _walking()
-    list(spider.parse_listing(response(LISTING_URL, PNG, "image/png"), CATEGORY, page=1))
+    drain(spider.parse_listing(response(LISTING_URL, PNG, "image/png"), CATEGORY, page=1))
     walk = spider.walks[CATEGORY]
     assert (walk.stopped, walk.completed) == (True, False)
 
 
 def test_listing_that_is_not_html_is_counted_as_a_failure() -> None:
     spider = _walking()
-    list(spider.parse_listing(response(LISTING_URL, PNG, "image/png"), CATEGORY, page=1))
+    drain(spider.parse_listing(response(LISTING_URL, PNG, "image/png"), CATEGORY, page=1))
     assert spider.crawler.stats.get_value("ccme/failures/not_html") == 1
 
 

@@ -16,7 +16,7 @@ from twisted.python.failure import Failure
 from ccme_crawler.items import ListingEntry, PageFailure
 from ccme_crawler.run import Run
 from ccme_crawler.spiders.archive import ArchiveSpider, _Walk
-from tests.records.helpers import CATEGORY, LISTING_URL, listing_html, response
+from tests.records.helpers import CATEGORY, LISTING_URL, drain, listing_html, response
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def _walk(spider: ArchiveSpider, mode: str = "complete", *pages: int) -> _Walk:
 
 
 def _page_one(spider: ArchiveSpider) -> list[Any]:
-    return list(spider.parse_listing(response(LISTING_URL, listing_html()), CATEGORY, page=1))
+    return drain(spider.parse_listing(response(LISTING_URL, listing_html()), CATEGORY, page=1))
 
 
 def _article_requests(items: list[Any]) -> list[scrapy.Request]:
@@ -123,7 +123,7 @@ def _page_one_linking_a_shortlink(spider: ArchiveSpider, post_id: int) -> list[A
     html = listing_html()
     assert first in html
     html = html.replace(first, f"https://www.ccme.org.ma/?p={post_id}".encode())
-    return list(spider.parse_listing(response(LISTING_URL, html), CATEGORY, page=1))
+    return drain(spider.parse_listing(response(LISTING_URL, html), CATEGORY, page=1))
 
 
 def test_listing_page_requests_a_shortlink_of_a_post_not_stored(spider: ArchiveSpider) -> None:
