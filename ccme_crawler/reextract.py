@@ -101,7 +101,7 @@ def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> R
             return listing_page_of(page) if kind == "listing" and page.status == 200 else None
 
         status = "completed"
-        pool = ExtractionPool(default_workers() if workers is None else workers)
+        pool = ExtractionPool(default_workers(batch=True) if workers is None else workers)
         try:
             captures = classified(iter_captured_pages(warc_dir, summary.damaged))
             # Outcomes are counted once their group of records is committed.

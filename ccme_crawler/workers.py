@@ -22,7 +22,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from scrapy import signals
 
@@ -37,22 +38,35 @@ if TYPE_CHECKING:
 Result = ArticleRecord | PageFailure
 ListingResult = ListingPage | PageFailure
 T = TypeVar("T")
+# A page's outcome in a batch: (True, its result) or (False, the exception its task raised).
+_Outcome = tuple[bool, Any]
 # Where a crawler keeps its pool (see ExtractionPool.of).
 _CRAWLER_ATTRIBUTE = "_ccme_extraction_pool"
 
 # Pages handed to each worker ahead of the one awaited (reextract, import): enough to keep it
 # busy while the caller stores, few enough to bound memory.
 _AHEAD_PER_WORKER = 16
+# Pages a worker gets in one hand-off there: each hand-off costs the caller's executor threads
+# wake-ups and context switches (~0.7 ms a page one at a time, docs/benchmarks.md).
+_BATCH = 8
+# A batch job's main process reads and stores at about the rate two workers extract
+# (docs/benchmarks.md): more workers would wait on it.
+_MAX_BATCH_WORKERS = 2
 
 
-def default_workers() -> int:
-    """One worker beside the crawl's process when the machine has a second core, else none.
+def default_workers(*, batch: bool = False) -> int:
+    """Worker processes beside the calling one: none on a one-core machine; else one for a
+    crawl (Scrapy's work needs the other core), and up to two for a batch job (``batch``:
+    reextract, import), whose main process only reads and stores.
 
     ``CCME_EXTRACT_WORKERS`` in the environment overrides it (the tests set 0)."""
     configured = os.environ.get("CCME_EXTRACT_WORKERS", "").strip()
     if configured:
         return max(0, int(configured))
-    return 1 if (os.cpu_count() or 1) > 1 else 0
+    cores = os.cpu_count() or 1
+    if cores < 2:
+        return 0
+    return min(cores, _MAX_BATCH_WORKERS) if batch else 1
 
 
 def analysed_record(page: RawPage) -> Result:
@@ -66,6 +80,18 @@ def analysed_record(page: RawPage) -> Result:
             story_signature=story_signature(article.body),
         )
     return result
+
+
+def _read_batch(tasks: list[tuple[Callable[[RawPage], Any], RawPage]]) -> list[_Outcome]:
+    """Each page of a batch read by its task: its result, or the exception it raised (kept
+    apart, so one page's error is that page's alone, as it is when pages go one by one)."""
+    outcomes: list[_Outcome] = []
+    for task, page in tasks:
+        try:
+            outcomes.append((True, task(page)))
+        except Exception as error:
+            outcomes.append((False, error))
+    return outcomes
 
 
 def _exit_with_parent() -> None:
@@ -88,6 +114,19 @@ def _exit_with_parent() -> None:
 def _worker_failure(page: RawPage, error: BaseException, kind: str = "article") -> PageFailure:
     detail = f"extraction worker failed: {type(error).__name__}: {error}"[:500]
     return PageFailure(page.url, "extraction_failed", detail, page.status, kind, page.fetched_at)
+
+
+@dataclass(slots=True)
+class _Waiting(Generic[T]):
+    """An item of :meth:`ExtractionPool.extract_all` waiting for its turn, and where its
+    result will be: the ``index``-th of the batch ``future`` (None: not handed over yet)."""
+
+    item: T
+    page: RawPage | None
+    task: Callable[[RawPage], Any]
+    executor: ProcessPoolExecutor | None = None
+    future: Future[list[_Outcome]] | None = None
+    index: int = 0
 
 
 class ExtractionPool:
@@ -123,41 +162,45 @@ class ExtractionPool:
             )
         return self._executor
 
-    def _submit(
-        self, page: RawPage, task: Callable[[RawPage], Any] = analysed_record
-    ) -> Future[Any]:
+    def _submit(self, fn: Callable[..., Any], arg: Any) -> tuple[ProcessPoolExecutor, Future[Any]]:
+        """``fn(arg)`` in a worker; with the executor it went to, so that a failure restarts
+        that executor only (not a new one that later pages already went to)."""
+        executor = self._pool()
         try:
-            return self._pool().submit(task, page)
+            return executor, executor.submit(fn, arg)
         except BrokenProcessPool:
-            self._restart()
-            return self._pool().submit(task, page)
+            self._restart(executor)
+            executor = self._pool()
+            return executor, executor.submit(fn, arg)
 
-    def _restart(self) -> None:
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
         # A worker died (killed, out of memory): the pages it held fail, the next ones get a
         # new pool.
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-        self._executor = None
+        if self._executor is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    async def _read(self, task: Callable[[RawPage], Any], page: RawPage, kind: str) -> Any:
+        executor, future = self._submit(task, page)
+        try:
+            return await asyncio.wrap_future(future)
+        except BrokenProcessPool as error:
+            self._restart(executor)
+            return _worker_failure(page, error, kind)
 
     async def extract(self, page: RawPage) -> Result:
         """The record of one page, awaited on the running asyncio loop (the crawl's reactor)."""
         if self.workers == 0:
             return record_from_page(page)
-        try:
-            return await asyncio.wrap_future(self._submit(page))
-        except BrokenProcessPool as error:
-            self._restart()
-            return _worker_failure(page, error)
+        result: Result = await self._read(analysed_record, page, "article")
+        return result
 
     async def listing(self, page: RawPage) -> ListingResult:
         """What one listing page lists (:func:`listing_from_page`), awaited as :meth:`extract`."""
         if self.workers == 0:
             return listing_from_page(page)
-        try:
-            return await asyncio.wrap_future(self._submit(page, listing_from_page))
-        except BrokenProcessPool as error:
-            self._restart()
-            return _worker_failure(page, error, "listing")
+        result: ListingResult = await self._read(listing_from_page, page, "listing")
+        return result
 
     def extract_all(
         self,
@@ -168,23 +211,39 @@ class ExtractionPool:
         """``(item, result)`` for each item, in order: ``page_of`` picks the items to extract
         (a record), else ``listing_of`` the listing pages to read (a :class:`ListingPage`); an
         item neither picks passes through with None. Pages are read ahead of the one returned,
-        up to a bound."""
+        up to a bound, handed to the workers in batches."""
         if self.workers == 0:
             for item in items:
                 page, task = self._task(item, page_of, listing_of)
                 yield item, None if page is None else task(page)
             return
-        waiting: deque[tuple[T, RawPage | None, Callable[[RawPage], Any], Future[Any] | None]]
-        waiting = deque()
+        waiting: deque[_Waiting[T]] = deque()
+        batch: list[_Waiting[T]] = []
         ahead = self.workers * _AHEAD_PER_WORKER
         for item in items:
             page, task = self._task(item, page_of, listing_of)
-            future = None if page is None else self._submit(page, task)
-            waiting.append((item, page, task, future))
+            entry = _Waiting(item, page, task)
+            waiting.append(entry)
+            if page is not None:
+                batch.append(entry)
+                if len(batch) == _BATCH:
+                    self._hand_over(batch)
             while len(waiting) > ahead:
+                if waiting[0].future is None and waiting[0].page is not None:
+                    self._hand_over(batch)
                 yield self._next(waiting)
+        self._hand_over(batch)
         while waiting:
             yield self._next(waiting)
+
+    def _hand_over(self, batch: list[_Waiting[T]]) -> None:
+        """Send the pages of ``batch`` to a worker as one task, and empty it."""
+        if not batch:
+            return
+        executor, future = self._submit(_read_batch, [(e.task, e.page) for e in batch])
+        for index, entry in enumerate(batch):
+            entry.executor, entry.future, entry.index = executor, future, index
+        batch.clear()
 
     def _task(
         self,
@@ -199,19 +258,20 @@ class ExtractionPool:
         listing = listing_of(item) if listing_of is not None else None
         return listing, listing_from_page
 
-    def _next(
-        self,
-        waiting: deque[tuple[T, RawPage | None, Callable[[RawPage], Any], Future[Any] | None]],
-    ) -> tuple[T, Result | ListingResult | None]:
-        item, page, task, future = waiting.popleft()
-        if future is None or page is None:
-            return item, None
+    def _next(self, waiting: deque[_Waiting[T]]) -> tuple[T, Result | ListingResult | None]:
+        entry = waiting.popleft()
+        if entry.future is None or entry.page is None:
+            return entry.item, None
         try:
-            return item, future.result()
+            succeeded, outcome = entry.future.result()[entry.index]
         except BrokenProcessPool as error:
-            self._restart()
-            kind = "listing" if task is listing_from_page else "article"
-            return item, _worker_failure(page, error, kind)
+            assert entry.executor is not None
+            self._restart(entry.executor)
+            kind = "listing" if entry.task is listing_from_page else "article"
+            return entry.item, _worker_failure(entry.page, error, kind)
+        if not succeeded:
+            raise outcome
+        return entry.item, outcome
 
     def close(self) -> None:
         if self._executor is not None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from scrapy import signals
 from scrapy.utils.test import get_crawler
 
+from ccme_crawler import workers
 from ccme_crawler.extraction.countries import extract_countries
 from ccme_crawler.items import ArticleRecord, ListingPage, PageFailure, RawPage
 from ccme_crawler.pipelines import ExtractArticlePipeline
@@ -221,6 +223,66 @@ def test_crawls_pool_ends_its_workers_when_the_spider_closes() -> None:
 def test_environment_chooses_the_default_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CCME_EXTRACT_WORKERS", "2")
     assert default_workers() == 2
+
+
+@pytest.mark.parametrize(
+    ("cores", "batch", "expected"),
+    [(1, False, 0), (1, True, 0), (8, False, 1), (8, True, 2), (2, True, 2)],
+)
+def test_cores_choose_the_default_worker_count(
+    monkeypatch: pytest.MonkeyPatch, cores: int, batch: bool, expected: int
+) -> None:
+    monkeypatch.delenv("CCME_EXTRACT_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert default_workers(batch=batch) == expected
+
+
+def _fails_on_png(page: RawPage) -> str:
+    if page.body.startswith(b"\x89PNG"):
+        raise ValueError("not a page")
+    return page.url
+
+
+def test_a_page_that_raises_in_a_batch_is_that_pages_error_alone() -> None:
+    pages = _pages()[-2:]  # an article, then the PNG
+    outcomes = workers._read_batch([(_fails_on_png, page) for page in pages])
+    assert [(ok, type(value)) for ok, value in outcomes] == [(True, str), (False, ValueError)]
+
+
+class _CountingPool(ExtractionPool):
+    """The real pool, noting each executor it hands pages to."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(workers)
+        self.executors: list[object] = []
+
+    def _pool(self) -> ProcessPoolExecutor:
+        executor = super()._pool()
+        if executor not in self.executors:
+            self.executors.append(executor)
+        return executor
+
+
+def test_a_killed_worker_costs_one_new_pool_and_the_pages_after_it_are_read() -> None:
+    articles = _pages()[:-1]
+    pages = [articles[i % len(articles)] for i in range(48)]
+    with _CountingPool(1) as fresh:
+        results = fresh.extract_all(pages, lambda page: page)
+        next(results)
+        assert fresh._executor is not None
+        for pid in list(fresh._executor._processes):
+            os.kill(pid, signal.SIGKILL)
+        rest = [result for _, result in results]
+    kinds = {
+        "record" if isinstance(r, ArticleRecord) else getattr(r, "reason", type(r).__name__)
+        for r in rest
+    }
+    # The old code shut down the new pool at each page the dead one had held: one pool a page.
+    assert (kinds, len(fresh.executors), isinstance(rest[-1], ArticleRecord)) == (
+        {"record", "extraction_failed"},
+        2,
+        True,
+    )
 
 
 def _stored(db: Path) -> list[dict[str, object]]:

@@ -177,7 +177,7 @@ def import_archives(
         storage.close_abandoned_runs("process died before the run ended")
         archive = _Archive(members, stack)
         pool = stack.enter_context(
-            ExtractionPool(default_workers() if workers is None else workers)
+            ExtractionPool(default_workers(batch=True) if workers is None else workers)
         )
         listed = _first_pass(archive, storage, site_origins, pool)
         run_id = storage.start_run(
