@@ -23,7 +23,7 @@ from ccme_crawler.storage import Storage
 from ccme_crawler.urls import listing_path, origin_of
 from ccme_crawler.warc import CapturedPage, Problem, iter_captured_pages
 from ccme_crawler.warc.reader import CaptureClassifier
-from ccme_crawler.workers import ExtractionPool, default_workers
+from ccme_crawler.workers import ExtractionPool
 
 
 @dataclass
@@ -65,8 +65,8 @@ class ReextractSummary(CaptureRunSummary):
 
 def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> ReextractSummary:
     """Extract every page captured in ``warc_dir`` into the database at ``db_path``, in
-    ``workers`` extraction processes (default: :func:`ccme_crawler.workers.default_workers`;
-    0: in this process). Records are stored in capture order either way."""
+    ``workers`` extraction processes (default: ``ExtractionPool.for_batch_job``'s; 0: in this
+    process). Records are stored in capture order either way."""
     with RunLock(db_path), Storage.open(db_path) as storage:
         # A crawl or reextract killed before it ended (the lock says no process runs now).
         storage.close_abandoned_runs("process died before the run ended")
@@ -101,7 +101,7 @@ def reextract(warc_dir: Path, db_path: Path, *, workers: int | None = None) -> R
             return listing_page_of(page) if kind == "listing" and page.status == 200 else None
 
         status = "completed"
-        pool = ExtractionPool(default_workers(batch=True) if workers is None else workers)
+        pool = ExtractionPool.for_batch_job(workers)
         try:
             captures = classified(iter_captured_pages(warc_dir, summary.damaged))
             # Outcomes are counted once their group of records is committed.

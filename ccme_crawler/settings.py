@@ -31,8 +31,8 @@ COOKIES_ENABLED = False
 CONCURRENT_ITEMS = 10
 # A response holds its place in the scraper (by body size) until its items leave the pipelines,
 # which takes the worker's round trip and the store's group commit: ~40 pages of ~100 KB filled
-# Scrapy's 5 MB, and the engine then stopped sending requests (the downloader sat empty 13-20 %
-# of a crawl's samples, 2-4 % with this room; docs/benchmarks.md, crawlflow).
+# Scrapy's 5 MB, and the engine then stopped sending requests (the downloader sat empty in 13-28 %
+# of a crawl's samples, 3-4 % with this room; docs/benchmarks.md, crawlflow).
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 16_000_000
 TELNETCONSOLE_ENABLED = False
 STATS_CLASS = "ccme_crawler.stats.PlainStatsCollector"

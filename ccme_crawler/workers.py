@@ -151,6 +151,12 @@ class ExtractionPool:
         crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
+    @classmethod
+    def for_batch_job(cls, workers: int | None = None) -> ExtractionPool:
+        """The pool of ``reextract`` or ``import``: ``workers`` processes, by default
+        :func:`default_workers` for a batch job."""
+        return cls(default_workers(batch=True) if workers is None else workers)
+
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             methods = multiprocessing.get_all_start_methods()

@@ -49,7 +49,7 @@ from ccme_crawler.urls import (
     normalize_base_url,
 )
 from ccme_crawler.warc.reader import CaptureClassifier, CapturedPage, captured_page, message_body
-from ccme_crawler.workers import ExtractionPool, default_workers
+from ccme_crawler.workers import ExtractionPool
 
 _WARC_NAMES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 # WordPress's body class of a single post.
@@ -176,9 +176,7 @@ def import_archives(
         # A crawl or import killed before it ended (the lock says no process runs now).
         storage.close_abandoned_runs("process died before the run ended")
         archive = _Archive(members, stack)
-        pool = stack.enter_context(
-            ExtractionPool(default_workers(batch=True) if workers is None else workers)
-        )
+        pool = stack.enter_context(ExtractionPool.for_batch_job(workers))
         listed = _first_pass(archive, storage, site_origins, pool)
         run_id = storage.start_run(
             mode="import",
