@@ -27,7 +27,7 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
-# Our pipelines are synchronous: more concurrent items only add scheduling overhead.
+# Items of one response processed at once: a response yields one page, or a listing's few items.
 CONCURRENT_ITEMS = 10
 # A response holds its place in the scraper (by body size) until its items leave the pipelines,
 # which takes the worker's round trip and the store's group commit: ~40 pages of ~100 KB filled
