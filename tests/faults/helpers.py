@@ -68,3 +68,30 @@ def wait_for_articles(db: Path, at_least: int, timeout: float = 60) -> None:
                 pass  # not created yet, or mid-migration: look again
         time.sleep(0.05)
     raise AssertionError(f"fewer than {at_least} articles in {db} after {timeout}s")
+
+
+def take_write_lock(db: Path, timeout: float = 20) -> sqlite3.Connection:
+    """Another process's write lock on ``db``, taken while a crawl writes to it; roll it back
+    and close the connection to give it up.
+
+    SQLite's own busy handler retries every 100 ms once it has waited a while, and a crawl
+    under load opens its next group within a millisecond of the last commit, so a plain
+    ``BEGIN IMMEDIATE`` with a timeout can wait until the crawl is over. This
+    one tries again every 0.1 ms, and fails loudly if it never gets the lock.
+    """
+    conn = sqlite3.connect(db, timeout=0, isolation_level=None)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return conn
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                conn.close()
+                raise
+            if time.monotonic() > deadline:
+                conn.close()
+                raise AssertionError(
+                    f"could not take the write lock of {db} in {timeout}s"
+                ) from exc
+            time.sleep(0.0001)

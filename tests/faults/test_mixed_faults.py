@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,13 @@ from ccme_mirror.faults import (
     respond,
     times,
 )
-from tests.faults.helpers import default_articles, stored_urls, victim, wait_for_articles
+from tests.faults.helpers import (
+    default_articles,
+    stored_urls,
+    take_write_lock,
+    victim,
+    wait_for_articles,
+)
 from tests.helpers import crawl, rows, start_crawl
 
 pytestmark = pytest.mark.integration
@@ -64,8 +69,7 @@ def test_mixed_faults_are_told_honestly_and_a_refresh_or_two_completes_the_archi
         db = tmp_path / "ccme.sqlite"
         first = start_crawl(db, server, "--json", "-s", "CCME_WRITE_WAIT=1", concurrency=2)
         wait_for_articles(db, 3)
-        holder = sqlite3.connect(db, timeout=60, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock for 4 s
+        holder = take_write_lock(db)  # another process holds the write lock for 4 s
         time.sleep(4)
         holder.execute("ROLLBACK")
         holder.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 
 from ccme_mirror import MirrorServer, generate_site
 from ccme_mirror.faults import delay
-from tests.faults.helpers import default_articles, stored_urls, wait_for_articles
+from tests.faults.helpers import default_articles, stored_urls, take_write_lock, wait_for_articles
 from tests.helpers import crawl, rows, start_crawl
 
 pytestmark = pytest.mark.integration
@@ -27,9 +26,8 @@ HOLD_SECONDS = 33  # past the 30 s busy timeout the crawl used for every write
 
 
 def _hold_write_lock(db: Path, seconds: float, held: threading.Event) -> None:
-    conn = sqlite3.connect(db, timeout=60, isolation_level=None)
+    conn = take_write_lock(db)
     try:
-        conn.execute("BEGIN IMMEDIATE")
         held.set()
         time.sleep(seconds)
         conn.execute("ROLLBACK")
@@ -49,7 +47,7 @@ def test_a_write_lock_held_too_long_is_a_recorded_failure_and_downloads_go_on(
         held = threading.Event()
         holder = threading.Thread(target=_hold_write_lock, args=(db, HOLD_SECONDS, held))
         holder.start()
-        held.wait(10)
+        taken = held.wait(25)
         before = server.count()
         time.sleep(8)
         during = server.count() - before  # requests made while the lock is held
@@ -64,6 +62,7 @@ def test_a_write_lock_held_too_long_is_a_recorded_failure_and_downloads_go_on(
         second = crawl(db, server)
     expected = default_articles(site)
     assert (
+        taken,
         proc.returncode,
         summary["status"],
         during >= 10,
@@ -71,4 +70,4 @@ def test_a_write_lock_held_too_long_is_a_recorded_failure_and_downloads_go_on(
         expected <= stored | busy,
         second["returncode"],
         sorted(stored_urls(db)) == sorted(expected),
-    ) == (1, "incomplete", True, True, True, 0, True)
+    ) == (True, 1, "incomplete", True, True, True, 0, True)
