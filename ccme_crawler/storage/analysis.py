@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 BATCH = 500
 TOP_COUNTRIES = 20
+STORY_COUNT_SQL = "SELECT count(DISTINCT story_id) FROM article_stories"
 
 # An article's rowid (its key in the story index) and publication date.
 StoredArticle = tuple[int, str | None]
@@ -198,9 +199,7 @@ class AnalysisStore(Connection):
         return done
 
     def story_count(self) -> int:
-        return int(
-            self.conn.execute("SELECT count(DISTINCT story_id) FROM article_stories").fetchone()[0]
-        )
+        return int(self.conn.execute(STORY_COUNT_SQL).fetchone()[0])
 
     def file_story(self, url: str, body: str, language: str | None, stored: StoredArticle) -> None:
         try:
@@ -220,7 +219,7 @@ def analysis_stats(db: sqlite_utils.Database) -> dict[str, Any]:
         return int(db.execute(sql).fetchone()[0])
 
     return {
-        "stories": one("SELECT count(DISTINCT story_id) FROM article_stories"),
+        "stories": one(STORY_COUNT_SQL),
         "articles_without_story": one(
             "SELECT count(*) FROM articles WHERE url NOT IN (SELECT article_url FROM article_stories)"
         ),
