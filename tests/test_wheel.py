@@ -20,14 +20,19 @@ from tests.helpers import ROOT
 
 pytestmark = pytest.mark.slow
 
-# What a checkout holds that is not part of a build's input: at its top, and anywhere.
-_NOT_SOURCES_AT_TOP = {".venv", ".git", ".hypothesis", "data", "build", "dist"}
+# What a checkout holds that is not part of a build's input (.gitignore's outputs): in given
+# folders, and anywhere. benchmarks/out can hold gigabytes of WARCs.
+_NOT_SOURCES_IN = {
+    ROOT: {".venv", ".venv-replay", ".venv-replay.lock", ".git", ".hypothesis", "data"}
+    | {"build", "dist"},
+    ROOT / "benchmarks": {"out"},
+}
 _NOT_SOURCES = shutil.ignore_patterns("*.egg-info", "__pycache__", ".*_cache")
 
 
 def _not_sources(directory: str, names: list[str]) -> set[str]:
-    top = _NOT_SOURCES_AT_TOP if Path(directory) == ROOT else set()
-    return set(_NOT_SOURCES(directory, names)) | (top & set(names))
+    here = _NOT_SOURCES_IN.get(Path(directory), set())
+    return set(_NOT_SOURCES(directory, names)) | (here & set(names))
 
 
 def pip(*args: str) -> None:
